@@ -4,8 +4,12 @@ import type { IntentRecord, LocalGroupState } from './io.js';
 
 export interface GroupReport {
   state: LocalGroupState;
-  /** The claim epoch this report is about (see claims.ts). */
+  /** The epoch of the sender's last settled business with the group: active under it, or done with it. */
   epoch: number;
+  /** An epoch the sender is collecting grants for right now (not yet started, not yet given up). */
+  claiming?: number;
+  /** The sender cannot take this group for now (a start failed there recently). */
+  blocked?: boolean;
 }
 
 export interface Heartbeat {
@@ -55,4 +59,10 @@ export interface ResourceOp {
   action: 'start' | 'stop';
 }
 
-export type PeerMessage = Heartbeat | Claim | Grant | Refuse | ResourceOp;
+/** An operator reset a monitor's ladder counters; every server resets its own. */
+export interface MonitorReset {
+  kind: 'monitor-reset';
+  monitor: string;
+}
+
+export type PeerMessage = Heartbeat | Claim | Grant | Refuse | ResourceOp | MonitorReset;

@@ -1,0 +1,686 @@
+// The engine of one server: a deterministic state machine. The shell feeds it events stamped with
+// the time (ticks, peer messages, finished resource actions, monitor results, operator commands) and
+// carries out what it returns. See docs/engine.md for the state machines and the safety argument.
+import { decideGrant, mayBeActive, type GrantContext, type GrantRecord, type PendingClaim } from './claims.js';
+import { GroupRunner } from './group-runner.js';
+import { Intents, groupKey, type GroupIntent } from './intents.js';
+import type {
+  Alert,
+  AlertSeverity,
+  EngineInput,
+  EngineOutput,
+  EngineView,
+  OperatorCommand,
+  PersistedState,
+  ResourceEvent,
+} from './io.js';
+import { MonitorTracker } from './ladder.js';
+import { Membership } from './membership.js';
+import type { GroupReport, Heartbeat, PeerMessage } from './messages.js';
+import type { ClusterModel, GroupModel } from './model.js';
+import { applyOperatorCommand } from './operator.js';
+import { chooseTarget } from './placement.js';
+import { isMajority, resolvePartition } from './quorum.js';
+import { buildView } from './view.js';
+
+export interface EngineOptions {
+  now: number;
+  /** Must grow at every start of the agent on this server (a boot counter or the start time). */
+  incarnation: number;
+  persisted?: PersistedState;
+  /** Deliberately broken rules, so the simulator can show that it catches unsafe engines. Never in production. */
+  unsafe?: { skipMoveHandshake?: boolean; skipTakeoverDelay?: boolean };
+}
+
+export type ServiceState = 'running' | 'stopped' | 'suspended' | 'fenced';
+
+/** How long a server that failed to start a group leaves it to others, in heartbeat timeouts. */
+const startFailureCooldownTimeouts = 10;
+
+export class Engine {
+  readonly servers: string[];
+  readonly membership: Membership;
+  readonly intents: Intents;
+  readonly runners = new Map<string, GroupRunner>();
+  readonly monitors = new Map<string, MonitorTracker>();
+  readonly claims = new Map<string, PendingClaim>();
+  now: number;
+  quorate = false;
+  np: EngineView['np'] = { verdict: 'none', reason: 'starting', at: 0 };
+  /** Set while this server is fenced: it lost partition resolution and gave up its groups. */
+  fencedAt: number | null = null;
+  /** The final action `stop-cluster` stopped the service on this server only. */
+  localServiceStopped = false;
+
+  private readonly bootAt: number;
+  private readonly epochs: Record<string, number>;
+  private readonly grants: Record<string, GrantRecord>;
+  private readonly activeEpoch: Record<string, number>;
+  private readonly retryAt = new Map<string, number>();
+  private readonly blockedUntil = new Map<string, number>();
+  private readonly rollingBack = new Set<string>();
+  private readonly stopForMove = new Set<string>();
+  /** The server last seen holding each group, to tell a failover from a plain start. */
+  private readonly lastHolder = new Map<string, string>();
+  private quorateSince: number | null = null;
+  private upPeers = new Set<string>();
+  private seq = 0;
+  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private stateChanged = true;
+  private persistPending = false;
+  private alertCount = 0;
+  private activeMonitorsKey: string | null = null;
+  private out: EngineOutput[] = [];
+
+  constructor(
+    readonly model: ClusterModel,
+    readonly self: string,
+    private readonly options: EngineOptions,
+  ) {
+    this.servers = model.servers.map((s) => s.name);
+    if (!this.servers.includes(self)) throw new Error(`server ${self} is not in cluster ${model.name}`);
+    this.now = options.now;
+    this.bootAt = options.now;
+    this.membership = new Membership(self, model.servers, model.timing, options.now);
+    const persisted = options.persisted;
+    this.intents = new Intents(model, persisted?.intents);
+    this.epochs = { ...persisted?.epochs };
+    this.grants = { ...persisted?.grants };
+    this.activeEpoch = {};
+    for (const group of model.groups) this.runners.set(group.name, new GroupRunner(group));
+    for (const monitor of model.monitors) {
+      const saved = persisted?.ladder[monitor.name];
+      this.monitors.set(monitor.name, new MonitorTracker(monitor, saved ? { ...saved } : undefined));
+    }
+    // Groups that were active here before a restart: we no longer know what still runs, so stop
+    // everything (stops are idempotent) while reporting the group active, then claim afresh.
+    for (const [group, epoch] of Object.entries(persisted?.active ?? {})) {
+      const runner = this.runners.get(group);
+      if (!runner) continue;
+      this.activeEpoch[group] = epoch;
+      runner.assumeAllOnline();
+      runner.wantAll('offline', 'STOP');
+    }
+  }
+
+  get incarnation(): number {
+    return this.options.incarnation;
+  }
+
+  get timing(): ClusterModel['timing'] {
+    return this.model.timing;
+  }
+
+  service(): ServiceState {
+    if (this.fencedAt !== null) return 'fenced';
+    const mode = this.intents.clusterMode();
+    if (mode === 'stopped' || this.localServiceStopped) return 'stopped';
+    return mode;
+  }
+
+  step(input: EngineInput): EngineOutput[] {
+    this.now = Math.max(this.now, input.now);
+    this.out = [];
+    switch (input.type) {
+      case 'tick':
+        break;
+      case 'message':
+        this.onMessage(input.from, input.link, input.message);
+        break;
+      case 'resource-done':
+        this.onResourceDone(input.group, input.resource, input.action, input.ok, input.detail ?? '');
+        break;
+      case 'monitor-result':
+        this.onMonitorResult(input.monitor, input.ok, input.detail ?? '');
+        break;
+      case 'operator': {
+        const result = applyOperatorCommand(this, input.command, input.operator);
+        this.emit({ type: 'reply', id: input.id, ok: result.ok, message: result.message });
+        if (result.ok) this.log('info', 'operator-command', { operator: input.operator, ...input.command });
+        break;
+      }
+    }
+    this.evaluate();
+    this.flushPersist();
+    return this.out;
+  }
+
+  view(): EngineView {
+    return buildView(this);
+  }
+
+  // ---- outputs -------------------------------------------------------------------------------
+
+  emit(output: EngineOutput): void {
+    // State written before anything that depends on it leaves this server.
+    if (output.type === 'send' || output.type === 'start-resource') this.flushPersist();
+    this.out.push(output);
+  }
+
+  log(level: 'debug' | 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> = {}): void {
+    this.out.push({ type: 'log', level, event, fields });
+  }
+
+  alert(severity: AlertSeverity, kind: string, message: string): void {
+    const alert: Alert = {
+      id: `${this.self}-${this.incarnation}-${++this.alertCount}`,
+      at: this.now,
+      server: this.self,
+      severity,
+      kind,
+      message,
+    };
+    this.out.push({ type: 'alert', alert });
+  }
+
+  markChanged(persist = false): void {
+    this.stateChanged = true;
+    if (persist) this.persistPending = true;
+  }
+
+  send(to: string, message: PeerMessage): void {
+    this.emit({ type: 'send', to, message });
+  }
+
+  private flushPersist(): void {
+    if (!this.persistPending) return;
+    this.persistPending = false;
+    this.out.push({ type: 'persist', state: this.persisted() });
+  }
+
+  persisted(): PersistedState {
+    const ladder: PersistedState['ladder'] = {};
+    for (const [name, tracker] of this.monitors) ladder[name] = { ...tracker.counters };
+    return {
+      version: 1,
+      epochs: { ...this.epochs },
+      grants: { ...this.grants },
+      active: { ...this.activeEpoch },
+      ladder,
+      intents: { ...this.intents.all() },
+    };
+  }
+
+  // ---- what this server reports ----------------------------------------------------------------
+
+  selfReport(group: string): GroupReport {
+    const runner = this.runner(group);
+    const blocked = (this.blockedUntil.get(group) ?? 0) > this.now || undefined;
+    if (runner.isActive()) {
+      const state = runner.state();
+      if (this.options.unsafe?.skipMoveHandshake && state === 'stopping' && this.stopForMove.has(group)) {
+        return { state: 'offline', epoch: this.activeEpoch[group] ?? 0 };
+      }
+      return { state, epoch: this.activeEpoch[group] ?? 0, blocked };
+    }
+    const claim = this.claims.get(group);
+    const report: GroupReport = { state: 'offline', epoch: this.epochs[group] ?? 0 };
+    if (claim) {
+      report.claiming = claim.epoch;
+      report.epoch = Math.min(report.epoch, claim.epoch - 1);
+    }
+    if (blocked) report.blocked = true;
+    return report;
+  }
+
+  /** What `server` reports about `group`: our own state, or the peer's latest heartbeat while it is up. */
+  reportOf(server: string, group: string): GroupReport | null {
+    if (server === this.self) return this.selfReport(group);
+    const hb = this.membership.report(server, this.now);
+    if (!hb) return null;
+    return hb.groups[group] ?? { state: 'offline', epoch: 0 };
+  }
+
+  /** The server where the group is active or being claimed, as far as we know (ourselves first). */
+  holderOf(group: string): string | null {
+    if (this.runner(group).isActive()) return this.self;
+    for (const peer of this.membership.peerNames()) {
+      const report = this.reportOf(peer, group);
+      if (report && mayBeActive(report)) return peer;
+    }
+    return null;
+  }
+
+  runner(group: string): GroupRunner {
+    const runner = this.runners.get(group);
+    if (!runner) throw new Error(`no group ${group}`);
+    return runner;
+  }
+
+  private heartbeat(): Heartbeat {
+    const groups: Record<string, GroupReport> = {};
+    for (const group of this.model.groups) groups[group.name] = this.selfReport(group.name);
+    return {
+      kind: 'heartbeat',
+      incarnation: this.incarnation,
+      seq: ++this.seq,
+      hears: this.membership.hears(this.now),
+      quorate: this.quorate,
+      service: this.service(),
+      groups,
+      intents: this.intents.all(),
+    };
+  }
+
+  // ---- inputs ------------------------------------------------------------------------------------
+
+  private onMessage(from: string, link: string, message: PeerMessage): void {
+    if (!this.membership.isPeer(from)) {
+      this.log('warn', 'message-from-unknown-server', { from, link });
+      return;
+    }
+    switch (message.kind) {
+      case 'heartbeat':
+        this.onHeartbeat(from, link, message);
+        return;
+      case 'claim':
+        this.onClaim(from, message.group, message.epoch, message.incarnation);
+        return;
+      case 'grant':
+        this.onGrant(from, message.group, message.epoch);
+        return;
+      case 'refuse':
+        this.onRefuse(from, message.group, message.epoch, message.highest, message.reason);
+        return;
+      case 'resource-op':
+        this.onResourceOp(message.group, message.resource, message.action);
+        return;
+      case 'monitor-reset':
+        this.monitors.get(message.monitor)?.reset();
+        this.markChanged(true);
+        return;
+    }
+  }
+
+  private onHeartbeat(from: string, link: string, hb: Heartbeat): void {
+    const verdict = this.membership.onHeartbeat(from, link, hb, this.now);
+    if (verdict === 'duplicate' || verdict === 'stale-incarnation') return;
+    if (verdict === 'restarted') this.log('info', 'peer-restarted', { server: from, incarnation: hb.incarnation });
+    if (this.intents.merge(hb.intents)) this.markChanged(true);
+    for (const [group, report] of Object.entries(hb.groups)) {
+      if (this.runners.has(group) && mayBeActive(report) && report.claiming === undefined) {
+        this.lastHolder.set(group, from);
+      }
+    }
+  }
+
+  private grantContext(group: string): GrantContext {
+    const skipDelay = this.options.unsafe?.skipTakeoverDelay;
+    return {
+      self: this.self,
+      highestEpoch: this.epochs[group] ?? 0,
+      lastGrant: this.grants[group],
+      servers: this.servers,
+      reportOf: (server) => this.reportOf(server, group),
+      presumedFenced: (server) =>
+        server !== this.self && this.membership.presumedFenced(server, this.now, skipDelay ? 0 : undefined),
+      incarnationOf: (server) => (server === this.self ? this.incarnation : this.membership.incarnation(server)),
+    };
+  }
+
+  private onClaim(from: string, group: string, epoch: number, incarnation: number): void {
+    if (!this.runners.has(group)) return;
+    const decision = decideGrant(this.grantContext(group), from, epoch);
+    if (!decision.grant) {
+      this.log('debug', 'claim-refused', { group, claimant: from, epoch, reason: decision.reason });
+      this.send(from, { kind: 'refuse', group, epoch, highest: this.epochs[group] ?? 0, reason: decision.reason });
+      return;
+    }
+    this.epochs[group] = epoch;
+    this.grants[group] = { to: from, epoch, incarnation };
+    this.markChanged(true);
+    this.send(from, { kind: 'grant', group, epoch });
+  }
+
+  private onGrant(from: string, group: string, epoch: number): void {
+    const claim = this.claims.get(group);
+    if (!claim || claim.epoch !== epoch) return;
+    claim.grants.add(from);
+    if (isMajority(claim.grants, this.servers)) this.winClaim(group, claim);
+  }
+
+  private onRefuse(from: string, group: string, epoch: number, highest: number, reason: string): void {
+    const claim = this.claims.get(group);
+    if (!claim || claim.epoch !== epoch) return;
+    if (highest > (this.epochs[group] ?? 0)) {
+      this.epochs[group] = highest;
+      this.markChanged(true);
+    }
+    this.abandonClaim(group, `${from} refused: ${reason}`);
+  }
+
+  private onResourceOp(group: string, resource: string, action: 'start' | 'stop'): void {
+    const runner = this.runners.get(group);
+    if (!runner?.isActive()) return;
+    runner.wantResource(resource, action === 'start' ? 'online' : 'offline');
+    this.markChanged();
+  }
+
+  private onResourceDone(group: string, resource: string, action: 'start' | 'stop', ok: boolean, detail: string) {
+    const runner = this.runners.get(group);
+    if (!runner || !runner.done(resource, action, ok)) {
+      this.log('debug', 'unexpected-resource-result', { group, resource, action, ok });
+      return;
+    }
+    this.markChanged();
+    if (ok) return;
+    if (action === 'start') {
+      this.alert('warning', 'resource-start-failed', `${group}/${resource} failed to start on ${this.self}: ${detail}`);
+      this.rollingBack.add(group);
+      runner.wantAll('offline', 'STOP');
+      return;
+    }
+    // A resource that will not stop may still run: kill the group outright before anyone takes it.
+    this.alert('critical', 'resource-stop-failed', `${group}/${resource} failed to stop on ${this.self}: ${detail}`);
+    runner.fence(this.now + this.timing.fenceDeadlineMs);
+    this.emit({ type: 'fence', reason: `stop of ${group}/${resource} failed`, action: 'stop-service', groups: [group] });
+  }
+
+  private onMonitorResult(name: string, ok: boolean, detail: string): void {
+    const tracker = this.monitors.get(name);
+    if (!tracker || !this.monitorShouldRun(name)) return;
+    const verdict = tracker.onResult(ok, detail);
+    if (verdict === 'recovered') {
+      this.alert('info', 'monitor-recovered', `monitor ${name} is ok again on ${this.self}`);
+    } else if (verdict === 'error') {
+      this.alert('warning', 'monitor-error', `monitor ${name} is in error on ${this.self}: ${detail}`);
+      this.recover(tracker);
+    }
+    this.markChanged();
+  }
+
+  /** Climb one rung of the monitor's recovery ladder. */
+  private recover(tracker: MonitorTracker): void {
+    const { recovery } = tracker.model;
+    const group = recovery.target.group;
+    const runner = this.runner(group);
+    if (this.service() !== 'running' || runner.state() !== 'online') {
+      this.log('info', 'monitor-error-without-recovery', { monitor: tracker.model.name, group });
+      return;
+    }
+    const next = this.failoverTarget(group);
+    const rung = tracker.climb(this.now, next !== null);
+    this.markChanged(true);
+    const what = `monitor ${tracker.model.name}`;
+    if (rung === 'reactivate') {
+      const resources = recovery.target.resource ? [recovery.target.resource] : this.groupModel(group).resources.map((r) => r.name);
+      this.alert('warning', 'recovery-reactivate', `${what}: reactivating ${resources.join(', ')} on ${this.self} (${tracker.counters.reactivations}/${recovery.reactivate})`);
+      runner.restart(resources, 'RECOVER');
+      return;
+    }
+    if (rung === 'failover' && next) {
+      this.alert('warning', 'recovery-failover', `${what}: failing ${group} over from ${this.self} to ${next} (${tracker.counters.failovers}/${recovery.failover})`);
+      this.intents.set(groupKey(group), { kind: 'group', run: true, preferred: next, avoid: this.self }, this.self);
+      return;
+    }
+    this.alert('critical', 'recovery-final', `${what}: final action ${recovery.final} on ${this.self}`);
+    switch (recovery.final) {
+      case 'none':
+        return;
+      case 'stop-group':
+        this.intents.set(groupKey(group), { kind: 'group', run: false }, this.self);
+        return;
+      case 'stop-cluster':
+        this.localServiceStopped = true;
+        return;
+      case 'reboot':
+      case 'poweroff':
+        this.emit({ type: 'final-action', action: recovery.final, reason: `${what} in error` });
+        return;
+    }
+  }
+
+  /** The first other server in the group's policy that may take it now. */
+  private failoverTarget(group: string): string | null {
+    return this.groupModel(group).policy.find((s) => s !== this.self && this.eligible(s, group)) ?? null;
+  }
+
+  groupModel(group: string): GroupModel {
+    const model = this.model.groups.find((g) => g.name === group);
+    if (!model) throw new Error(`no group ${group}`);
+    return model;
+  }
+
+  // ---- the periodic evaluation ------------------------------------------------------------------
+
+  private evaluate(): void {
+    this.trackPeers();
+    this.resolvePartition();
+    this.expireClaims();
+    this.placeGroups();
+    this.reconcileGroups();
+    this.updateMonitors();
+    this.sendHeartbeat();
+  }
+
+  private trackPeers(): void {
+    const up = new Set(this.membership.hears(this.now));
+    for (const peer of up) {
+      if (!this.upPeers.has(peer)) {
+        this.log('info', 'server-up', { server: peer });
+        this.markChanged();
+      }
+    }
+    for (const peer of this.upPeers) {
+      if (!up.has(peer)) {
+        this.alert('warning', 'server-down', `${this.self} lost every heartbeat link to ${peer}`);
+        this.markChanged();
+      }
+    }
+    this.upPeers = up;
+  }
+
+  private inBootGrace(): boolean {
+    return this.now - this.bootAt < this.timing.heartbeatTimeoutMs;
+  }
+
+  private resolvePartition(): void {
+    const members = [this.self, ...this.membership.mutualPeers(this.now)];
+    const decision = resolvePartition(this.model.partition.methods, { servers: this.servers, members });
+    const quorate = decision.verdict === 'win';
+    // Record a decision when it changes; while booting, silence only means we have not heard anyone yet.
+    const changed = quorate !== (this.np.verdict === 'win');
+    if (changed && (quorate || !this.inBootGrace())) {
+      this.np = { verdict: decision.verdict, reason: decision.reason, at: this.now };
+      this.log(quorate ? 'info' : 'warn', 'np-decision', { ...this.np });
+    }
+    if (quorate !== this.quorate) this.markChanged();
+    this.quorate = quorate;
+    if (quorate) this.quorateSince ??= this.now;
+    else this.quorateSince = null;
+
+    const holding = [...this.runners.values()].filter((r) => r.isActive() && r.fencedUntil === null);
+    if (!quorate && !this.inBootGrace() && (holding.length > 0 || this.claims.size > 0)) {
+      this.fenceSelf(decision.reason, holding.map((r) => r.name));
+    }
+    // A fenced server rejoins once it has been back in a majority for a full heartbeat timeout.
+    if (this.fencedAt !== null && quorate && this.now - (this.quorateSince ?? this.now) >= this.timing.heartbeatTimeoutMs) {
+      if ([...this.runners.values()].every((r) => !r.isActive())) {
+        this.fencedAt = null;
+        this.alert('info', 'rejoined', `${this.self} is back in a majority and rejoins the cluster`);
+        this.markChanged();
+      }
+    }
+  }
+
+  private fenceSelf(reason: string, groups: string[]): void {
+    for (const group of [...this.claims.keys()]) this.abandonClaim(group, 'fencing');
+    for (const group of groups) this.runner(group).fence(this.now + this.timing.fenceDeadlineMs);
+    this.fencedAt = this.now;
+    this.alert('critical', 'fenced', `${this.self} lost partition resolution (${reason}) and fences itself`);
+    if (groups.length > 0) {
+      this.emit({ type: 'fence', reason, action: this.model.partition.action, groups });
+    }
+    this.markChanged();
+  }
+
+  private expireClaims(): void {
+    for (const [group, claim] of this.claims) {
+      if (this.now >= claim.deadline) this.abandonClaim(group, 'no majority of grants in time');
+    }
+  }
+
+  private abandonClaim(group: string, reason: string): void {
+    const claim = this.claims.get(group);
+    if (!claim) return;
+    this.claims.delete(group);
+    this.retryAt.set(group, this.now + this.timing.heartbeatIntervalMs * (1 + this.servers.indexOf(this.self)));
+    this.log('debug', 'claim-abandoned', { group, epoch: claim.epoch, reason });
+    this.markChanged();
+  }
+
+  private winClaim(group: string, claim: PendingClaim): void {
+    this.claims.delete(group);
+    const previous = this.lastHolder.get(group);
+    const intent = this.intents.group(group);
+    const failover = (previous !== undefined && previous !== this.self && !this.membership.isUp(previous, this.now)) || intent.avoid !== undefined;
+    const event: ResourceEvent = failover ? 'FAILOVER' : 'START';
+    this.activeEpoch[group] = claim.epoch;
+    this.lastHolder.set(group, this.self);
+    this.runner(group).wantAll('online', event);
+    this.markChanged(true);
+    this.log('info', 'group-claimed', { group, epoch: claim.epoch, event });
+    if (failover) this.alert('warning', 'group-failover', `${group} fails over to ${this.self}`);
+  }
+
+  /** May `server` run `group` now, as far as this server can tell? */
+  eligible(server: string, group: string): boolean {
+    const model = this.groupModel(group);
+    if (!model.policy.includes(server)) return false;
+    const others = this.model.groups.filter((g) => g.name !== group && model.exclusion && g.exclusion === model.exclusion);
+    if (server === this.self) {
+      if (this.service() !== 'running' || !this.quorate) return false;
+      if ((this.blockedUntil.get(group) ?? 0) > this.now || this.rollingBack.has(group)) return false;
+      return others.every((g) => !this.runner(g.name).isActive() && !this.claims.has(g.name));
+    }
+    if (!this.membership.isMutual(server, this.now)) return false;
+    const hb = this.membership.report(server, this.now);
+    if (!hb || hb.service !== 'running' || !hb.quorate) return false;
+    if (hb.groups[group]?.blocked) return false;
+    return others.every((g) => !mayBeActive(hb.groups[g.name] ?? { state: 'offline', epoch: 0 }));
+  }
+
+  private placeGroups(): void {
+    const service = this.service();
+    for (const group of this.model.groups) {
+      const runner = this.runner(group.name);
+      if (runner.fencedUntil !== null) continue;
+      const intent = this.intents.group(group.name);
+      if (runner.isActive()) {
+        this.placeActive(group, intent, service);
+        continue;
+      }
+      if (service !== 'running' || !this.quorate || this.inBootGrace() || this.claims.has(group.name)) continue;
+      if (this.now < (this.retryAt.get(group.name) ?? 0)) continue;
+      const holder = this.holderOf(group.name);
+      const target = chooseTarget(group, intent, { holder, eligible: (s) => this.eligible(s, group.name) });
+      if (target === this.self && holder === null) this.claim(group.name);
+    }
+  }
+
+  /** This server holds the group: keep it, or stop it because it should run elsewhere or not at all. */
+  private placeActive(group: GroupModel, intent: GroupIntent, service: ServiceState): void {
+    const runner = this.runner(group.name);
+    const wantsOnline = runner.state() !== 'stopping' && !this.rollingBack.has(group.name);
+    if (!wantsOnline) return;
+    if (service === 'stopped' || !intent.run) {
+      runner.wantAll('offline', 'STOP');
+      this.markChanged();
+      return;
+    }
+    if (service !== 'running' || !this.quorate) return;
+    const target = chooseTarget(group, intent, { holder: this.self, eligible: (s) => this.eligible(s, group.name) });
+    if (target !== null && target !== this.self) {
+      this.log('info', 'group-moving', { group: group.name, to: target });
+      this.stopForMove.add(group.name);
+      runner.wantAll('offline', 'STOP');
+      this.markChanged();
+    }
+  }
+
+  private claim(group: string): void {
+    let epoch = this.epochs[group] ?? 0;
+    for (const peer of this.membership.peerNames()) {
+      const report = this.membership.lastReport(peer)?.groups[group];
+      if (report) epoch = Math.max(epoch, report.epoch, report.claiming ?? 0);
+    }
+    epoch += 1;
+    const decision = decideGrant(this.grantContext(group), this.self, epoch);
+    if (!decision.grant) {
+      this.retryAt.set(group, this.now + this.timing.heartbeatIntervalMs);
+      return;
+    }
+    this.epochs[group] = epoch;
+    this.grants[group] = { to: this.self, epoch, incarnation: this.incarnation };
+    const claim: PendingClaim = {
+      epoch,
+      grants: new Set([this.self]),
+      deadline: this.now + this.timing.heartbeatTimeoutMs,
+    };
+    this.claims.set(group, claim);
+    this.markChanged(true);
+    this.log('debug', 'claim', { group, epoch });
+    this.send('*', { kind: 'claim', group, epoch, incarnation: this.incarnation });
+    if (isMajority(claim.grants, this.servers)) this.winClaim(group, claim);
+  }
+
+  private reconcileGroups(): void {
+    for (const runner of this.runners.values()) {
+      const wasActive = this.activeEpoch[runner.name] !== undefined;
+      for (const action of runner.reconcile(this.now)) {
+        const base = { group: runner.name, resource: action.resource, timeoutMs: action.timeoutMs };
+        if (action.action === 'start') this.emit({ type: 'start-resource', ...base, event: runner.event });
+        else this.emit({ type: 'stop-resource', ...base, event: 'STOP' });
+        this.markChanged();
+      }
+      if (wasActive && !runner.isActive()) this.settle(runner.name);
+      if (runner.state() === 'online' && this.stopForMove.has(runner.name)) this.stopForMove.delete(runner.name);
+    }
+  }
+
+  /** The group is fully stopped here: done with its epoch. */
+  private settle(group: string): void {
+    delete this.activeEpoch[group];
+    this.stopForMove.delete(group);
+    if (this.rollingBack.delete(group)) {
+      this.blockedUntil.set(group, this.now + startFailureCooldownTimeouts * this.timing.heartbeatTimeoutMs);
+    }
+    this.log('info', 'group-offline', { group });
+    this.markChanged(true);
+  }
+
+  monitorShouldRun(name: string): boolean {
+    const tracker = this.monitors.get(name);
+    if (!tracker || this.intents.monitorSuspended(name) || this.service() !== 'running') return false;
+    const { target, timing } = tracker.model;
+    if (timing === 'always' || !target) return true;
+    const runner = this.runner(target.group);
+    if (!target.resource) return runner.state() === 'online';
+    return runner.resourceStates().some((r) => r.name === target.resource && r.state === 'online');
+  }
+
+  private updateMonitors(): void {
+    const active = this.model.monitors.map((m) => m.name).filter((name) => this.monitorShouldRun(name));
+    for (const [name, tracker] of this.monitors) {
+      if (!active.includes(name) && tracker.state !== 'idle') {
+        tracker.state = 'idle';
+        tracker.failures = 0;
+      }
+    }
+    const key = active.join('\n');
+    if (key !== this.activeMonitorsKey) {
+      this.activeMonitorsKey = key;
+      this.emit({ type: 'monitors', active });
+    }
+  }
+
+  private sendHeartbeat(): void {
+    const due = this.now - this.lastSentAt >= this.timing.heartbeatIntervalMs;
+    if (!due && !(this.stateChanged && this.now > this.lastSentAt)) return;
+    this.lastSentAt = this.now;
+    this.stateChanged = false;
+    this.send('*', this.heartbeat());
+  }
+}
+
+export type { OperatorCommand };
