@@ -106,6 +106,10 @@ export class Harness {
     for (const server of [...this.engines.keys()]) this.feed(server, { type: 'tick', now: this.now });
   }
 
+  monitorResult(server: string, monitor: string, ok: boolean): void {
+    this.feed(server, { type: 'monitor-result', now: this.now, monitor, ok, detail: ok ? '' : 'check failed' });
+  }
+
   private feed(server: string, input: Parameters<Engine['step']>[0]): EngineOutput[] {
     const engine = this.engines.get(server);
     if (!engine) return [];
