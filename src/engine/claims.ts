@@ -62,7 +62,9 @@ export function decideGrant(ctx: GrantContext, claimant: string, epoch: number):
     const report = ctx.reportOf(server);
     if (!mayBeActive(report)) continue;
     if (server !== ctx.self && ctx.presumedFenced(server)) continue;
-    const what = report ? `reports it ${report.claiming !== undefined ? 'claiming' : report.state}` : 'not heard yet';
+    const what = report
+      ? `reports it ${report.claiming !== undefined ? 'claiming' : report.state}`
+      : 'not heard yet';
     return { grant: false, reason: `${server} ${what}` };
   }
   return { grant: true };

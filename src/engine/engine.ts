@@ -1,7 +1,13 @@
 // The engine of one server: a deterministic state machine. The shell feeds it events stamped with
 // the time (ticks, peer messages, finished resource actions, monitor results, operator commands) and
 // carries out what it returns. See docs/engine.md for the state machines and the safety argument.
-import { decideGrant, mayBeActive, type GrantContext, type GrantRecord, type PendingClaim } from './claims.js';
+import {
+  decideGrant,
+  mayBeActive,
+  type GrantContext,
+  type GrantRecord,
+  type PendingClaim,
+} from './claims.js';
 import { GroupRunner } from './group-runner.js';
 import { Intents, groupKey, type GroupIntent } from './intents.js';
 import type {
@@ -295,7 +301,8 @@ export class Engine {
   private onHeartbeat(from: string, link: string, hb: Heartbeat): void {
     const verdict = this.membership.onHeartbeat(from, link, hb, this.now);
     if (verdict === 'duplicate' || verdict === 'stale-incarnation') return;
-    if (verdict === 'restarted') this.log('info', 'peer-restarted', { server: from, incarnation: hb.incarnation });
+    if (verdict === 'restarted')
+      this.log('info', 'peer-restarted', { server: from, incarnation: hb.incarnation });
     if (this.intents.merge(hb.intents)) this.markChanged(true);
     for (const [group, report] of Object.entries(hb.groups)) {
       if (this.runners.has(group) && mayBeActive(report) && report.claiming === undefined) {
@@ -314,7 +321,8 @@ export class Engine {
       reportOf: (server) => this.reportOf(server, group),
       presumedFenced: (server) =>
         server !== this.self && this.membership.presumedFenced(server, this.now, skipDelay ? 0 : undefined),
-      incarnationOf: (server) => (server === this.self ? this.incarnation : this.membership.incarnation(server)),
+      incarnationOf: (server) =>
+        server === this.self ? this.incarnation : this.membership.incarnation(server),
     };
   }
 
@@ -323,7 +331,13 @@ export class Engine {
     const decision = decideGrant(this.grantContext(group), from, epoch);
     if (!decision.grant) {
       this.log('debug', 'claim-refused', { group, claimant: from, epoch, reason: decision.reason });
-      this.send(from, { kind: 'refuse', group, epoch, highest: this.epochs[group] ?? 0, reason: decision.reason });
+      this.send(from, {
+        kind: 'refuse',
+        group,
+        epoch,
+        highest: this.epochs[group] ?? 0,
+        reason: decision.reason,
+      });
       return;
     }
     this.epochs[group] = epoch;
@@ -356,7 +370,13 @@ export class Engine {
     this.markChanged();
   }
 
-  private onResourceDone(group: string, resource: string, action: 'start' | 'stop', ok: boolean, detail: string) {
+  private onResourceDone(
+    group: string,
+    resource: string,
+    action: 'start' | 'stop',
+    ok: boolean,
+    detail: string,
+  ) {
     const runner = this.runners.get(group);
     if (!runner || !runner.done(resource, action, ok)) {
       this.log('debug', 'unexpected-resource-result', { group, resource, action, ok });
@@ -365,15 +385,28 @@ export class Engine {
     this.markChanged();
     if (ok) return;
     if (action === 'start') {
-      this.alert('warning', 'resource-start-failed', `${group}/${resource} failed to start on ${this.self}: ${detail}`);
+      this.alert(
+        'warning',
+        'resource-start-failed',
+        `${group}/${resource} failed to start on ${this.self}: ${detail}`,
+      );
       this.rollingBack.add(group);
       runner.wantAll('offline', 'STOP');
       return;
     }
     // A resource that will not stop may still run: kill the group outright before anyone takes it.
-    this.alert('critical', 'resource-stop-failed', `${group}/${resource} failed to stop on ${this.self}: ${detail}`);
+    this.alert(
+      'critical',
+      'resource-stop-failed',
+      `${group}/${resource} failed to stop on ${this.self}: ${detail}`,
+    );
     runner.fence(this.now + this.timing.fenceDeadlineMs);
-    this.emit({ type: 'fence', reason: `stop of ${group}/${resource} failed`, action: 'stop-service', groups: [group] });
+    this.emit({
+      type: 'fence',
+      reason: `stop of ${group}/${resource} failed`,
+      action: 'stop-service',
+      groups: [group],
+    });
   }
 
   private onMonitorResult(name: string, ok: boolean, detail: string): void {
@@ -403,14 +436,28 @@ export class Engine {
     this.markChanged(true);
     const what = `monitor ${tracker.model.name}`;
     if (rung === 'reactivate') {
-      const resources = recovery.target.resource ? [recovery.target.resource] : this.groupModel(group).resources.map((r) => r.name);
-      this.alert('warning', 'recovery-reactivate', `${what}: reactivating ${resources.join(', ')} on ${this.self} (${tracker.counters.reactivations}/${recovery.reactivate})`);
+      const resources = recovery.target.resource
+        ? [recovery.target.resource]
+        : this.groupModel(group).resources.map((r) => r.name);
+      this.alert(
+        'warning',
+        'recovery-reactivate',
+        `${what}: reactivating ${resources.join(', ')} on ${this.self} (${tracker.counters.reactivations}/${recovery.reactivate})`,
+      );
       runner.restart(resources, 'RECOVER');
       return;
     }
     if (rung === 'failover' && next) {
-      this.alert('warning', 'recovery-failover', `${what}: failing ${group} over from ${this.self} to ${next} (${tracker.counters.failovers}/${recovery.failover})`);
-      this.intents.set(groupKey(group), { kind: 'group', run: true, preferred: next, avoid: this.self }, this.self);
+      this.alert(
+        'warning',
+        'recovery-failover',
+        `${what}: failing ${group} over from ${this.self} to ${next} (${tracker.counters.failovers}/${recovery.failover})`,
+      );
+      this.intents.set(
+        groupKey(group),
+        { kind: 'group', run: true, preferred: next, avoid: this.self },
+        this.self,
+      );
       return;
     }
     this.alert('critical', 'recovery-final', `${what}: final action ${recovery.final} on ${this.self}`);
@@ -491,10 +538,17 @@ export class Engine {
 
     const holding = [...this.runners.values()].filter((r) => r.isActive() && r.fencedUntil === null);
     if (!quorate && !this.inBootGrace() && (holding.length > 0 || this.claims.size > 0)) {
-      this.fenceSelf(decision.reason, holding.map((r) => r.name));
+      this.fenceSelf(
+        decision.reason,
+        holding.map((r) => r.name),
+      );
     }
     // A fenced server rejoins once it has been back in a majority for a full heartbeat timeout.
-    if (this.fencedAt !== null && quorate && this.now - (this.quorateSince ?? this.now) >= this.timing.heartbeatTimeoutMs) {
+    if (
+      this.fencedAt !== null &&
+      quorate &&
+      this.now - (this.quorateSince ?? this.now) >= this.timing.heartbeatTimeoutMs
+    ) {
       if ([...this.runners.values()].every((r) => !r.isActive())) {
         this.fencedAt = null;
         this.alert('info', 'rejoined', `${this.self} is back in a majority and rejoins the cluster`);
@@ -524,7 +578,10 @@ export class Engine {
     const claim = this.claims.get(group);
     if (!claim) return;
     this.claims.delete(group);
-    this.retryAt.set(group, this.now + this.timing.heartbeatIntervalMs * (1 + this.servers.indexOf(this.self)));
+    this.retryAt.set(
+      group,
+      this.now + this.timing.heartbeatIntervalMs * (1 + this.servers.indexOf(this.self)),
+    );
     this.log('debug', 'claim-abandoned', { group, epoch: claim.epoch, reason });
     this.markChanged();
   }
@@ -533,7 +590,9 @@ export class Engine {
     this.claims.delete(group);
     const previous = this.lastHolder.get(group);
     const intent = this.intents.group(group);
-    const failover = (previous !== undefined && previous !== this.self && !this.membership.isUp(previous, this.now)) || intent.avoid !== undefined;
+    const failover =
+      (previous !== undefined && previous !== this.self && !this.membership.isUp(previous, this.now)) ||
+      intent.avoid !== undefined;
     const event: ResourceEvent = failover ? 'FAILOVER' : 'START';
     this.activeEpoch[group] = claim.epoch;
     this.lastHolder.set(group, this.self);
@@ -547,7 +606,9 @@ export class Engine {
   eligible(server: string, group: string): boolean {
     const model = this.groupModel(group);
     if (!model.policy.includes(server)) return false;
-    const others = this.model.groups.filter((g) => g.name !== group && model.exclusion && g.exclusion === model.exclusion);
+    const others = this.model.groups.filter(
+      (g) => g.name !== group && model.exclusion && g.exclusion === model.exclusion,
+    );
     if (server === this.self) {
       if (this.service() !== 'running' || !this.quorate) return false;
       if ((this.blockedUntil.get(group) ?? 0) > this.now || this.rollingBack.has(group)) return false;
@@ -570,7 +631,8 @@ export class Engine {
         this.placeActive(group, intent, service);
         continue;
       }
-      if (service !== 'running' || !this.quorate || this.inBootGrace() || this.claims.has(group.name)) continue;
+      if (service !== 'running' || !this.quorate || this.inBootGrace() || this.claims.has(group.name))
+        continue;
       if (this.now < (this.retryAt.get(group.name) ?? 0)) continue;
       const holder = this.holderOf(group.name);
       const target = chooseTarget(group, intent, { holder, eligible: (s) => this.eligible(s, group.name) });
@@ -589,7 +651,10 @@ export class Engine {
       return;
     }
     if (service !== 'running' || !this.quorate) return;
-    const target = chooseTarget(group, intent, { holder: this.self, eligible: (s) => this.eligible(s, group.name) });
+    const target = chooseTarget(group, intent, {
+      holder: this.self,
+      eligible: (s) => this.eligible(s, group.name),
+    });
     if (target !== null && target !== this.self) {
       this.log('info', 'group-moving', { group: group.name, to: target });
       this.stopForMove.add(group.name);
@@ -634,7 +699,8 @@ export class Engine {
         this.markChanged();
       }
       if (wasActive && !runner.isActive()) this.settle(runner.name);
-      if (runner.state() === 'online' && this.stopForMove.has(runner.name)) this.stopForMove.delete(runner.name);
+      if (runner.state() === 'online' && this.stopForMove.has(runner.name))
+        this.stopForMove.delete(runner.name);
     }
   }
 

@@ -144,7 +144,7 @@ export class GroupRunner {
 
   private withDependents(names: string[]): Set<string> {
     const set = new Set(names);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const r of this.model.resources) {
         if (!set.has(r.name) && r.dependsOn.some((d) => set.has(d))) {

@@ -70,7 +70,12 @@ export type EngineOutput =
   | { type: 'alert'; alert: Alert }
   /** The answer to an operator command (accepted or refused, with the reason). */
   | { type: 'reply'; id: string; ok: boolean; message: string }
-  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; event: string; fields: Record<string, unknown> };
+  | {
+      type: 'log';
+      level: 'debug' | 'info' | 'warn' | 'error';
+      event: string;
+      fields: Record<string, unknown>;
+    };
 
 /** Written atomically by the shell, handed back to the engine at the next start. */
 export interface PersistedState {

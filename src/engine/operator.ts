@@ -13,7 +13,11 @@ export interface CommandResult {
 const refuse = (message: string): CommandResult => ({ ok: false, message });
 const accept = (message: string): CommandResult => ({ ok: true, message });
 
-export function applyOperatorCommand(engine: Engine, command: OperatorCommand, _operator: string): CommandResult {
+export function applyOperatorCommand(
+  engine: Engine,
+  command: OperatorCommand,
+  _operator: string,
+): CommandResult {
   switch (command.op) {
     case 'cluster-start':
     case 'cluster-stop':
@@ -28,7 +32,12 @@ export function applyOperatorCommand(engine: Engine, command: OperatorCommand, _
       return groupMove(engine, command.group, command.to);
     case 'resource-start':
     case 'resource-stop':
-      return resourceCommand(engine, command.group, command.resource, command.op === 'resource-start' ? 'start' : 'stop');
+      return resourceCommand(
+        engine,
+        command.group,
+        command.resource,
+        command.op === 'resource-start' ? 'start' : 'stop',
+      );
     case 'monitor-suspend':
     case 'monitor-resume':
       return monitorSuspension(engine, command.monitor, command.op === 'monitor-suspend');
@@ -37,11 +46,21 @@ export function applyOperatorCommand(engine: Engine, command: OperatorCommand, _
   }
 }
 
-function clusterCommand(engine: Engine, op: 'cluster-start' | 'cluster-stop' | 'cluster-suspend' | 'cluster-resume') {
+function clusterCommand(
+  engine: Engine,
+  op: 'cluster-start' | 'cluster-stop' | 'cluster-suspend' | 'cluster-resume',
+) {
   const mode = engine.intents.clusterMode();
-  const next = { 'cluster-start': 'running', 'cluster-stop': 'stopped', 'cluster-suspend': 'suspended', 'cluster-resume': 'running' } as const;
-  if (op === 'cluster-resume' && mode !== 'suspended') return refuse(`cluster ${engine.model.name} is ${mode}, not suspended`);
-  if (op === 'cluster-suspend' && mode !== 'running') return refuse(`cluster ${engine.model.name} is ${mode}: only a running cluster can be suspended`);
+  const next = {
+    'cluster-start': 'running',
+    'cluster-stop': 'stopped',
+    'cluster-suspend': 'suspended',
+    'cluster-resume': 'running',
+  } as const;
+  if (op === 'cluster-resume' && mode !== 'suspended')
+    return refuse(`cluster ${engine.model.name} is ${mode}, not suspended`);
+  if (op === 'cluster-suspend' && mode !== 'running')
+    return refuse(`cluster ${engine.model.name} is ${mode}: only a running cluster can be suspended`);
   if (mode === next[op]) return accept(`cluster ${engine.model.name} is already ${mode}`);
   if (op === 'cluster-start') engine.localServiceStopped = false;
   engine.intents.set(clusterKey, { kind: 'cluster', mode: next[op] }, engine.self);
@@ -59,7 +78,9 @@ function findGroup(engine: Engine, group: string) {
 }
 
 function unknownGroup(engine: Engine, group: string): CommandResult {
-  return refuse(`no group ${group}; groups are: ${engine.model.groups.map((g) => g.name).join(', ') || 'none'}`);
+  return refuse(
+    `no group ${group}; groups are: ${engine.model.groups.map((g) => g.name).join(', ') || 'none'}`,
+  );
 }
 
 function groupStart(engine: Engine, group: string, server?: string): CommandResult {
@@ -69,8 +90,10 @@ function groupStart(engine: Engine, group: string, server?: string): CommandResu
     return refuse(`${server} is not in the failover policy of ${group} (${model.policy.join(', ')})`);
   }
   const holder = engine.holderOf(group);
-  if (holder && (server === undefined || server === holder)) return accept(`${group} is already active on ${holder}`);
-  if (holder && server) return refuse(`${group} is active on ${holder}; use group move to take it to ${server}`);
+  if (holder && (server === undefined || server === holder))
+    return accept(`${group} is already active on ${holder}`);
+  if (holder && server)
+    return refuse(`${group} is active on ${holder}; use group move to take it to ${server}`);
   engine.intents.set(groupKey(group), { kind: 'group', run: true, preferred: server }, engine.self);
   engine.markChanged(true);
   return accept(`starting ${group}${server ? ` on ${server}` : ''}`);
@@ -86,23 +109,33 @@ function groupStop(engine: Engine, group: string): CommandResult {
 function groupMove(engine: Engine, group: string, to: string): CommandResult {
   const model = findGroup(engine, group);
   if (!model) return unknownGroup(engine, group);
-  if (!model.policy.includes(to)) return refuse(`${to} is not in the failover policy of ${group} (${model.policy.join(', ')})`);
+  if (!model.policy.includes(to))
+    return refuse(`${to} is not in the failover policy of ${group} (${model.policy.join(', ')})`);
   const holder = engine.holderOf(group);
   if (!holder) return refuse(`${group} is not active anywhere; use group start ${group} --on ${to}`);
   if (holder === to) return accept(`${group} is already on ${to}`);
   if (!engine.eligible(to, group)) {
-    return refuse(`${to} cannot take ${group} now (down, out of the majority, stopped, blocked or excluded); check vigil status`);
+    return refuse(
+      `${to} cannot take ${group} now (down, out of the majority, stopped, blocked or excluded); check vigil status`,
+    );
   }
   engine.intents.set(groupKey(group), { kind: 'group', run: true, preferred: to }, engine.self);
   engine.markChanged(true);
   return accept(`moving ${group} from ${holder} to ${to}: stop on ${holder}, then start on ${to}`);
 }
 
-function resourceCommand(engine: Engine, group: string, resource: string, action: 'start' | 'stop'): CommandResult {
+function resourceCommand(
+  engine: Engine,
+  group: string,
+  resource: string,
+  action: 'start' | 'stop',
+): CommandResult {
   const model = findGroup(engine, group);
   if (!model) return unknownGroup(engine, group);
   if (!model.resources.some((r) => r.name === resource)) {
-    return refuse(`group ${group} has no resource ${resource}; it has: ${model.resources.map((r) => r.name).join(', ')}`);
+    return refuse(
+      `group ${group} has no resource ${resource}; it has: ${model.resources.map((r) => r.name).join(', ')}`,
+    );
   }
   const holder = engine.holderOf(group);
   if (!holder) return refuse(`${group} is not active anywhere; start the group first`);

@@ -15,7 +15,10 @@ export function chooseTarget(group: GroupModel, intent: GroupIntent, ctx: Placem
   if (!intent.run) return null;
   const eligible = group.policy.filter((s) => ctx.eligible(s));
   // A server the recovery ladder failed the group away from is the last resort, not excluded.
-  const ordered = [...eligible.filter((s) => s !== intent.avoid), ...eligible.filter((s) => s === intent.avoid)];
+  const ordered = [
+    ...eligible.filter((s) => s !== intent.avoid),
+    ...eligible.filter((s) => s === intent.avoid),
+  ];
   if (ordered.length === 0) return ctx.holder;
   if (intent.preferred && ordered.includes(intent.preferred)) return intent.preferred;
   const holderAvoided = ctx.holder === intent.avoid && ordered[0] !== intent.avoid;

@@ -29,7 +29,14 @@ function groupView(engine: Engine, name: string): EngineView['groups'][number] {
     }
   }
   if (state === 'stopping' && intent.run && intent.preferred && intent.preferred !== server) state = 'moving';
-  return { name, state, server, epoch, local: engine.runner(name).isActive() ? local.state : 'offline', run: intent.run };
+  return {
+    name,
+    state,
+    server,
+    epoch,
+    local: engine.runner(name).isActive() ? local.state : 'offline',
+    run: intent.run,
+  };
 }
 
 export function buildView(engine: Engine): EngineView {
@@ -49,7 +56,10 @@ export function buildView(engine: Engine): EngineView {
     })),
     groups: engine.model.groups.map((g) => groupView(engine, g.name)),
     resources: engine.model.groups.flatMap((g) =>
-      engine.runner(g.name).resourceStates().map((r) => ({ group: g.name, name: r.name, state: r.state })),
+      engine
+        .runner(g.name)
+        .resourceStates()
+        .map((r) => ({ group: g.name, name: r.name, state: r.state })),
     ),
     monitors: [...engine.monitors.values()].map((tracker) => {
       const { model } = tracker;

@@ -5,7 +5,9 @@ import type { GroupReport } from '../../../src/engine/messages.js';
 
 const offline = (epoch: number): GroupReport => ({ state: 'offline', epoch });
 
-function context(overrides: Partial<GrantContext> & { reports?: Record<string, GroupReport | null>; fenced?: string[] }): GrantContext {
+function context(
+  overrides: Partial<GrantContext> & { reports?: Record<string, GroupReport | null>; fenced?: string[] },
+): GrantContext {
   const reports = overrides.reports ?? { s1: offline(3), s2: offline(3), s3: offline(3) };
   return {
     self: 's1',
@@ -42,19 +44,30 @@ test('a server never heard from blocks grants until it is presumed fenced', () =
 });
 
 test('a claim in progress elsewhere blocks a second claimant', () => {
-  const reports = { s1: offline(3), s2: offline(3), s3: { state: 'offline', epoch: 3, claiming: 4 } as GroupReport };
+  const reports = {
+    s1: offline(3),
+    s2: offline(3),
+    s3: { state: 'offline', epoch: 3, claiming: 4 } as GroupReport,
+  };
   assert.equal(decideGrant(context({ reports }), 's2', 5).grant, false);
 });
 
 test('an earlier grant blocks others until its claimant reports it settled', () => {
   const lastGrant = { to: 's3', epoch: 4, incarnation: 1 };
-  const pending = { s1: offline(4), s2: offline(4), s3: { state: 'offline', epoch: 3, claiming: 4 } as GroupReport };
+  const pending = {
+    s1: offline(4),
+    s2: offline(4),
+    s3: { state: 'offline', epoch: 3, claiming: 4 } as GroupReport,
+  };
   assert.equal(decideGrant(context({ highestEpoch: 4, lastGrant, reports: pending }), 's2', 5).grant, false);
   const settled = { s1: offline(4), s2: offline(4), s3: offline(4) };
   assert.equal(decideGrant(context({ highestEpoch: 4, lastGrant, reports: settled }), 's2', 5).grant, true);
   const silent = { s1: offline(4), s2: offline(4), s3: null };
   assert.equal(decideGrant(context({ highestEpoch: 4, lastGrant, reports: silent }), 's2', 5).grant, false);
-  assert.equal(decideGrant(context({ highestEpoch: 4, lastGrant, reports: silent, fenced: ['s3'] }), 's2', 5).grant, true);
+  assert.equal(
+    decideGrant(context({ highestEpoch: 4, lastGrant, reports: silent, fenced: ['s3'] }), 's2', 5).grant,
+    true,
+  );
 });
 
 test('the claimant of the earlier grant may claim again', () => {

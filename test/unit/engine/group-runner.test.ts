@@ -4,12 +4,20 @@ import { GroupRunner } from '../../../src/engine/group-runner.js';
 import type { GroupModel, ResourceModel } from '../../../src/engine/model.js';
 
 const resource = (name: string, dependsOn: string[] = []): ResourceModel => ({
-  name, type: 'exec', dependsOn, startTimeoutMs: 1000, stopTimeoutMs: 2000, params: {},
+  name,
+  type: 'exec',
+  dependsOn,
+  startTimeoutMs: 1000,
+  stopTimeoutMs: 2000,
+  params: {},
 });
 
 // disk → ip, disk → db → app, and ip → app: two branches that meet.
 const group: GroupModel = {
-  name: 'db', policy: ['s1'], startup: 'auto', failback: 'manual',
+  name: 'db',
+  policy: ['s1'],
+  startup: 'auto',
+  failback: 'manual',
   resources: [resource('app', ['db', 'ip']), resource('db', ['disk']), resource('ip'), resource('disk')],
 };
 

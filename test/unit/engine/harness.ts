@@ -78,8 +78,17 @@ export class Harness {
     return engine.view();
   }
 
-  operator(server: string, command: Parameters<Engine['step']>[0] & { type: 'operator' } extends { command: infer C } ? C : never) {
-    const outputs = this.feed(server, { type: 'operator', now: this.now, id: 'op', operator: 'test', command });
+  operator(
+    server: string,
+    command: Parameters<Engine['step']>[0] & { type: 'operator' } extends { command: infer C } ? C : never,
+  ) {
+    const outputs = this.feed(server, {
+      type: 'operator',
+      now: this.now,
+      id: 'op',
+      operator: 'test',
+      command,
+    });
     return outputs.find((o) => o.type === 'reply');
   }
 
@@ -107,7 +116,13 @@ export class Harness {
   }
 
   monitorResult(server: string, monitor: string, ok: boolean): void {
-    this.feed(server, { type: 'monitor-result', now: this.now, monitor, ok, detail: ok ? '' : 'check failed' });
+    this.feed(server, {
+      type: 'monitor-result',
+      now: this.now,
+      monitor,
+      ok,
+      detail: ok ? '' : 'check failed',
+    });
   }
 
   private feed(server: string, input: Parameters<Engine['step']>[0]): EngineOutput[] {
@@ -124,7 +139,8 @@ export class Harness {
     const alive = () => this.engines.has(server) && this.incarnations.get(server) === incarnation;
     switch (output.type) {
       case 'send': {
-        const targets = output.to === '*' ? this.model.servers.map((s) => s.name).filter((n) => n !== server) : [output.to];
+        const targets =
+          output.to === '*' ? this.model.servers.map((s) => s.name).filter((n) => n !== server) : [output.to];
         for (const to of targets) this.deliver(server, to, output.message);
         return;
       }
@@ -135,7 +151,12 @@ export class Harness {
       case 'stop-resource': {
         const key = `${server}/${output.group}/${output.resource}`;
         const starting = output.type === 'start-resource';
-        const fail = (starting ? this.options.failStart : this.options.failStop)?.(server, output.group, output.resource) ?? false;
+        const fail =
+          (starting ? this.options.failStart : this.options.failStop)?.(
+            server,
+            output.group,
+            output.resource,
+          ) ?? false;
         if (starting) this.running.add(key);
         this.queue.push({
           at: this.now + (this.options.resourceMs ?? 100),
@@ -156,7 +177,8 @@ export class Harness {
       }
       case 'fence':
         for (const group of output.groups) {
-          for (const key of [...this.running]) if (key.startsWith(`${server}/${group}/`)) this.running.delete(key);
+          for (const key of [...this.running])
+            if (key.startsWith(`${server}/${group}/`)) this.running.delete(key);
         }
         return;
       default:
@@ -177,7 +199,13 @@ export function model(servers: number, overrides: Partial<ClusterModel> = {}): C
   const names = Array.from({ length: servers }, (_, i) => `s${i + 1}`);
   return {
     name: 'test',
-    timing: { heartbeatIntervalMs: 500, heartbeatTimeoutMs: 2000, npDeadlineMs: 1000, fenceDeadlineMs: 1000, takeoverDelayMs: 4500 },
+    timing: {
+      heartbeatIntervalMs: 500,
+      heartbeatTimeoutMs: 2000,
+      npDeadlineMs: 1000,
+      fenceDeadlineMs: 1000,
+      takeoverDelayMs: 4500,
+    },
     servers: names.map((name) => ({ name, links: [{ id: 'lan0', kind: 'lan' }] })),
     partition: { methods: [{ kind: 'majority' }], action: 'stop-service' },
     groups: [
@@ -188,7 +216,14 @@ export function model(servers: number, overrides: Partial<ClusterModel> = {}): C
         failback: 'manual',
         resources: [
           { name: 'ip', type: 'exec', dependsOn: [], startTimeoutMs: 5000, stopTimeoutMs: 5000, params: {} },
-          { name: 'app', type: 'exec', dependsOn: ['ip'], startTimeoutMs: 5000, stopTimeoutMs: 5000, params: {} },
+          {
+            name: 'app',
+            type: 'exec',
+            dependsOn: ['ip'],
+            startTimeoutMs: 5000,
+            stopTimeoutMs: 5000,
+            params: {},
+          },
         ],
       },
     ],

@@ -4,8 +4,14 @@ import { MonitorTracker } from '../../../src/engine/ladder.js';
 import type { MonitorModel } from '../../../src/engine/model.js';
 
 const monitor: MonitorModel = {
-  name: 'web-pid', type: 'pid', target: { group: 'web', resource: 'app' }, intervalMs: 1000, timeoutMs: 500,
-  retries: 2, timing: 'active', params: {},
+  name: 'web-pid',
+  type: 'pid',
+  target: { group: 'web', resource: 'app' },
+  intervalMs: 1000,
+  timeoutMs: 500,
+  retries: 2,
+  timing: 'active',
+  params: {},
   recovery: { target: { group: 'web' }, reactivate: 2, failover: 1, final: 'stop-group' },
 };
 

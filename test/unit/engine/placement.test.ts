@@ -4,7 +4,11 @@ import { chooseTarget } from '../../../src/engine/placement.js';
 import type { GroupModel } from '../../../src/engine/model.js';
 
 const group = (failback: 'auto' | 'manual'): GroupModel => ({
-  name: 'web', policy: ['s1', 's2', 's3'], startup: 'auto', failback, resources: [],
+  name: 'web',
+  policy: ['s1', 's2', 's3'],
+  startup: 'auto',
+  failback,
+  resources: [],
 });
 const all = () => true;
 const run = { kind: 'group' as const, run: true };
@@ -32,6 +36,9 @@ test('the server a group was failed away from is the last resort', () => {
 });
 
 test('a stopped group has no target; with no eligible server it stays with its holder', () => {
-  assert.equal(chooseTarget(group('manual'), { kind: 'group', run: false }, { eligible: all, holder: 's1' }), null);
+  assert.equal(
+    chooseTarget(group('manual'), { kind: 'group', run: false }, { eligible: all, holder: 's1' }),
+    null,
+  );
   assert.equal(chooseTarget(group('manual'), run, { eligible: () => false, holder: 's2' }), 's2');
 });

@@ -27,7 +27,10 @@ test('partition resolution explains its verdict', () => {
   assert.deepEqual(win, { verdict: 'win', reason: 'majority: 2 of 3 servers in contact' });
   const lose = resolvePartition([{ kind: 'majority' }], { servers: servers(3), members: ['s3'] });
   assert.deepEqual(lose, { verdict: 'lose', reason: 'majority: only 1 of 3 servers in contact' });
-  const none = resolvePartition([{ kind: 'ping', targets: ['gw'], mode: 'any' }], { servers: servers(2), members: ['s1'] });
+  const none = resolvePartition([{ kind: 'ping', targets: ['gw'], mode: 'any' }], {
+    servers: servers(2),
+    members: ['s1'],
+  });
   assert.equal(none.verdict, 'lose');
   assert.match(none.reason, /not available in the engine yet: ping/);
 });

@@ -6,12 +6,18 @@ import type { MonitorModel } from '../../../src/engine/model.js';
 
 const local = (h: Harness, server: string, group = 'web') =>
   h.engines.has(server) ? h.view(server).groups.find((g) => g.name === group)?.local : undefined;
-const onlineOn = (h: Harness, server: string, group = 'web') => () => local(h, server, group) === 'online';
+const onlineOn =
+  (h: Harness, server: string, group = 'web') =>
+  () =>
+    local(h, server, group) === 'online';
 
 /** Runs until the condition holds, failing if the group is ever active on two servers meanwhile. */
 function safely(h: Harness, condition: () => boolean, limitMs: number, group = 'web'): boolean {
   return h.runUntil(() => {
-    assert.ok(h.activeOn(group).length <= 1, `${group} active on ${h.activeOn(group).join(' and ')} at ${h.now}`);
+    assert.ok(
+      h.activeOn(group).length <= 1,
+      `${group} active on ${h.activeOn(group).join(' and ')} at ${h.now}`,
+    );
     return condition();
   }, limitMs);
 }
@@ -35,27 +41,41 @@ test('one-way loss toward a peer never yields two active copies', () => {
   const h = new Harness(model(3));
   assert.ok(safely(h, onlineOn(h, 's1'), 10_000));
   h.cuts.add('s1>s2'); // s2 stops hearing s1; s1 and s3 still hear everyone
-  assert.equal(safely(h, () => false, 20_000), false);
+  assert.equal(
+    safely(h, () => false, 20_000),
+    false,
+  );
   assert.equal(local(h, 's1'), 'online', 's1 keeps its majority through s3 and keeps the group');
 });
 
 test('a failed start rolls back and the group goes to the next server', () => {
-  const h = new Harness(model(3), { failStart: (server, _g, resource) => server === 's1' && resource === 'app' });
+  const h = new Harness(model(3), {
+    failStart: (server, _g, resource) => server === 's1' && resource === 'app',
+  });
   assert.ok(safely(h, onlineOn(h, 's2'), 20_000));
-  const s1 = h.outputs.filter((o) => o.server === 's1' && (o.output.type === 'start-resource' || o.output.type === 'stop-resource'));
-  assert.deepEqual(s1.map((o) => `${o.output.type}:${'resource' in o.output ? o.output.resource : ''}`), [
-    'start-resource:ip', 'start-resource:app', 'stop-resource:ip',
-  ]);
-  assert.ok(h.outputs.some((o) => o.output.type === 'alert' && o.output.alert.kind === 'resource-start-failed'));
+  const s1 = h.outputs.filter(
+    (o) => o.server === 's1' && (o.output.type === 'start-resource' || o.output.type === 'stop-resource'),
+  );
+  assert.deepEqual(
+    s1.map((o) => `${o.output.type}:${'resource' in o.output ? o.output.resource : ''}`),
+    ['start-resource:ip', 'start-resource:app', 'stop-resource:ip'],
+  );
+  assert.ok(
+    h.outputs.some((o) => o.output.type === 'alert' && o.output.alert.kind === 'resource-start-failed'),
+  );
 });
 
 test('a failed stop fences the group before anyone else takes it', () => {
-  const h = new Harness(model(3), { failStop: (server, _g, resource) => server === 's1' && resource === 'app' });
+  const h = new Harness(model(3), {
+    failStop: (server, _g, resource) => server === 's1' && resource === 'app',
+  });
   assert.ok(safely(h, onlineOn(h, 's1'), 10_000));
   h.operator('s1', { op: 'group-move', group: 'web', to: 's2' });
   assert.ok(safely(h, onlineOn(h, 's2'), 10_000));
   const fence = h.outputs.find((o) => o.output.type === 'fence');
-  assert.ok(fence && fence.server === 's1' && fence.output.type === 'fence' && fence.output.groups[0] === 'web');
+  assert.ok(
+    fence && fence.server === 's1' && fence.output.type === 'fence' && fence.output.groups[0] === 'web',
+  );
 });
 
 test('a restarted holder stops what may still run and never doubles the group', () => {
@@ -94,7 +114,10 @@ test('operator commands are checked and refused with the reason', () => {
     return reply.type === 'reply' ? reply.message : '';
   };
   assert.match(refused({ op: 'group-move', group: 'nope', to: 's2' }), /no group nope; groups are: web/);
-  assert.match(refused({ op: 'group-move', group: 'web', to: 's9' }), /s9 is not in the failover policy of web/);
+  assert.match(
+    refused({ op: 'group-move', group: 'web', to: 's9' }),
+    /s9 is not in the failover policy of web/,
+  );
   assert.match(refused({ op: 'monitor-suspend', monitor: 'm' }), /no monitor m/);
   assert.match(refused({ op: 'cluster-resume' }), /not suspended/);
   assert.match(refused({ op: 'resource-stop', group: 'web', resource: 'x' }), /has no resource x/);
@@ -150,8 +173,14 @@ test('groups sharing an exclusion rule land on different servers', () => {
 
 test('the recovery ladder reactivates, fails over, then takes the final action', () => {
   const monitor: MonitorModel = {
-    name: 'app-check', type: 'custom', target: { group: 'web', resource: 'app' }, intervalMs: 1000, timeoutMs: 500,
-    retries: 0, timing: 'active', params: {},
+    name: 'app-check',
+    type: 'custom',
+    target: { group: 'web', resource: 'app' },
+    intervalMs: 1000,
+    timeoutMs: 500,
+    retries: 0,
+    timing: 'active',
+    params: {},
     recovery: { target: { group: 'web' }, reactivate: 1, failover: 1, final: 'stop-group' },
   };
   const m = model(2, { monitors: [monitor] });
@@ -177,13 +206,23 @@ test('the recovery ladder reactivates, fails over, then takes the final action',
   assert.equal(h.view('s2').groups[0].run, false);
   for (const server of ['s1', 's2']) {
     const view = h.view(server).monitors[0];
-    assert.deepEqual([view.reactivations, view.failovers], [1, 1], `counters on ${server} stay within limits`);
+    assert.deepEqual(
+      [view.reactivations, view.failovers],
+      [1, 1],
+      `counters on ${server} stay within limits`,
+    );
   }
 });
 
 test('suspended monitors do not run and their results are ignored', () => {
   const monitor: MonitorModel = {
-    name: 'm', type: 'custom', intervalMs: 1000, timeoutMs: 500, retries: 0, timing: 'always', params: {},
+    name: 'm',
+    type: 'custom',
+    intervalMs: 1000,
+    timeoutMs: 500,
+    retries: 0,
+    timing: 'always',
+    params: {},
     recovery: { target: { group: 'web' }, reactivate: 1, failover: 0, final: 'none' },
   };
   const h = new Harness(model(3, { monitors: [monitor] }));
