@@ -1,0 +1,12 @@
+// tcp: a TCP port accepts connections.
+import { z } from 'zod';
+import { formatted } from '../formats.js';
+import type { MonitorTypeDefinition } from './define.js';
+
+export const tcpMonitor = {
+  description: 'Opens a TCP connection; healthy when it is accepted within the timeout.',
+  params: {
+    host: formatted('vigil-host').describe('Address or host name to connect to.'),
+    port: z.number().int().min(1).max(65535).describe('TCP port.'),
+  },
+} satisfies MonitorTypeDefinition;

@@ -1,0 +1,18 @@
+// fip: a floating IP address that moves with its group.
+import { z } from 'zod';
+import { formatted } from '../formats.js';
+import type { ResourceTypeDefinition } from './define.js';
+
+export const fipResource = {
+  description: 'A floating IP address, added to a network interface of the server that runs the group.',
+  params: {
+    address: formatted('vigil-cidr').describe('Address with prefix length, e.g. 10.0.0.100/24.'),
+    device: formatted('vigil-ifname').describe('Network interface that carries the address, e.g. eth0.'),
+    arping: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Announce the address to the network (gratuitous ARP) after adding it, so neighbours update their caches.',
+      ),
+  },
+} satisfies ResourceTypeDefinition;
