@@ -9,6 +9,8 @@ interface PeerRecord {
   name: string;
   linkIds: string[];
   lastHeardOnLink: Map<string, number>;
+  /** The latest of lastHeardOnLink, kept apart because it is asked for on every step. */
+  lastHeardAny: number | null;
   incarnation: number;
   seq: number;
   /** The newest heartbeat of the current incarnation, or null before the first one. */
@@ -35,6 +37,7 @@ export class Membership {
         name: server.name,
         linkIds: server.links.map((l) => l.id).filter((id) => ownLinks.has(id)),
         lastHeardOnLink: new Map(),
+        lastHeardAny: null,
         incarnation: -1,
         seq: -1,
         latest: null,
@@ -59,6 +62,7 @@ export class Membership {
     if (!peer) return 'stale-incarnation';
     if (hb.incarnation < peer.incarnation) return 'stale-incarnation';
     peer.lastHeardOnLink.set(link, now);
+    peer.lastHeardAny = Math.max(peer.lastHeardAny ?? now, now);
     if (hb.incarnation > peer.incarnation) {
       const restarted = peer.incarnation >= 0;
       peer.incarnation = hb.incarnation;
@@ -73,9 +77,7 @@ export class Membership {
   }
 
   lastHeard(peer: string): number | null {
-    const record = this.peers.get(peer);
-    if (!record || record.lastHeardOnLink.size === 0) return null;
-    return Math.max(...record.lastHeardOnLink.values());
+    return this.peers.get(peer)?.lastHeardAny ?? null;
   }
 
   linkUp(peer: string, link: string, now: number): boolean {
