@@ -16,7 +16,6 @@ import type {
   EngineInput,
   EngineOutput,
   EngineView,
-  OperatorCommand,
   PersistedState,
   ResourceEvent,
 } from './io.js';
@@ -140,7 +139,7 @@ export class Engine {
         this.onMonitorResult(input.monitor, input.ok, input.detail ?? '');
         break;
       case 'operator': {
-        const result = applyOperatorCommand(this, input.command, input.operator);
+        const result = applyOperatorCommand(this, input.command);
         this.emit({ type: 'reply', id: input.id, ok: result.ok, message: result.message });
         if (result.ok) this.log('info', 'operator-command', { operator: input.operator, ...input.command });
         break;
@@ -748,5 +747,3 @@ export class Engine {
     this.send('*', this.heartbeat());
   }
 }
-
-export type { OperatorCommand };

@@ -13,11 +13,7 @@ export interface CommandResult {
 const refuse = (message: string): CommandResult => ({ ok: false, message });
 const accept = (message: string): CommandResult => ({ ok: true, message });
 
-export function applyOperatorCommand(
-  engine: Engine,
-  command: OperatorCommand,
-  _operator: string,
-): CommandResult {
+export function applyOperatorCommand(engine: Engine, command: OperatorCommand): CommandResult {
   switch (command.op) {
     case 'cluster-start':
     case 'cluster-stop':
