@@ -8,6 +8,7 @@ export const DEFAULTS = {
   keyFile: '/etc/vigil/cluster.key',
   sshPort: 29022,
   heartbeatPort: 29100,
+  peerPort: 29101,
   heartbeatInterval: '500ms',
   heartbeatTimeout: '2s',
   npDeadline: '1s',

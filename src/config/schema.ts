@@ -44,6 +44,11 @@ const clusterSchema = z.strictObject({
   heartbeatPort: port()
     .default(DEFAULTS.heartbeatPort)
     .describe('UDP port for heartbeats on every LAN interconnect.'),
+  peerPort: port()
+    .default(DEFAULTS.peerPort)
+    .describe(
+      'TCP port of the TLS channel between servers (state sync, claims, alerts, logs) on every LAN interconnect.',
+    ),
   timing: timingSchema.prefault({}).describe('Heartbeat and failover timing; all optional.'),
 });
 

@@ -1,0 +1,143 @@
+// The control API: JSON-RPC 2.0, one JSON object per line, over a unix socket (and, later, the
+// agent's SSH endpoint). Every client — CLI, console, tests — speaks only this.
+import type {
+  AlertSeverity,
+  GroupState,
+  LocalGroupState,
+  MonitorState,
+  OperatorCommand,
+} from '../engine/io.js';
+import type { FinalAction } from '../engine/model.js';
+
+export const PROTOCOL_VERSION = 1;
+
+/** JSON-RPC error codes: the standard ones, then vigil's own. */
+export const ErrorCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  /** The cluster refused the command; the message says why and what to do. */
+  Refused: 1001,
+  /** The caller's role does not allow this method. */
+  Forbidden: 1002,
+  /** A server the call needs cannot be reached. */
+  Unreachable: 1003,
+  /** The client speaks another protocol version. */
+  VersionMismatch: 1004,
+} as const;
+
+export type ServerState = 'up' | 'down' | 'stopped' | 'suspended' | 'fenced';
+
+export interface LinkStatus {
+  id: string;
+  kind: 'lan' | 'com' | 'disk';
+  up: boolean;
+  /** Milliseconds since the last valid heartbeat on this link, null if never. */
+  lastHeardMs: number | null;
+  rttMs: number | null;
+  /** Share of expected heartbeats missed recently, 0..1, null if unknown. */
+  loss: number | null;
+}
+
+export interface StatusSnapshot {
+  protocol: number;
+  /** ISO time on the answering server. */
+  at: string;
+  /** The server that answered: every agent answers for the whole cluster as it sees it. */
+  node: string;
+  cluster: {
+    name: string;
+    service: 'running' | 'stopped' | 'suspended' | 'fenced';
+    quorate: boolean;
+    np: { verdict: 'win' | 'lose' | 'none'; reason: string; at: string | null };
+  };
+  servers: { name: string; state: ServerState; self: boolean; links: LinkStatus[] }[];
+  groups: {
+    name: string;
+    state: GroupState;
+    server: string | null;
+    epoch: number;
+    run: boolean;
+    policy: string[];
+    /** This server's own state for the group. */
+    local: LocalGroupState;
+    resources: { name: string; type: string; state: string }[];
+  }[];
+  monitors: {
+    name: string;
+    type: string;
+    state: MonitorState;
+    suspended: boolean;
+    failures: number;
+    reactivations: number;
+    failovers: number;
+    limits: { retries: number; reactivate: number; failover: number; final: FinalAction };
+    last: { ok: boolean; detail: string; at: string } | null;
+  }[];
+  /** Dropped inter-node frames by reason (forged, replayed, stale, truncated, oversized, unknown-sender …). */
+  dropped: Record<string, number>;
+  alerts: { unacknowledged: number; critical: number };
+}
+
+export interface AlertEntry {
+  id: string;
+  at: string;
+  server: string;
+  severity: AlertSeverity;
+  kind: string;
+  message: string;
+  ack: { by: string; at: string; note: string } | null;
+}
+
+export interface LogLine {
+  /** ISO time. */
+  at: string;
+  server: string;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  event: string;
+  fields: Record<string, unknown>;
+}
+
+/** Methods, their params and results. Commands map onto the engine's operator commands. */
+export interface Methods {
+  hello: {
+    params: { protocol: number; client?: string };
+    result: { protocol: number; server: string; cluster: string };
+  };
+  'status.get': { params: Record<string, never>; result: StatusSnapshot };
+  /** Result is the first snapshot; then notifications `status` with a full snapshot on every change. */
+  'status.subscribe': { params: Record<string, never>; result: StatusSnapshot };
+  command: { params: { command: OperatorCommand }; result: { message: string } };
+  'alerts.list': { params: { unacknowledgedOnly?: boolean }; result: AlertEntry[] };
+  'alerts.ack': { params: { ids: string[] | 'all'; note?: string }; result: { acknowledged: number } };
+  /** Result is the current list; then notifications `alert` with each new or changed entry. */
+  'alerts.subscribe': { params: Record<string, never>; result: AlertEntry[] };
+  /** The last `lines` log lines of one server (default: the answering one); `follow` adds notifications `log`. */
+  'logs.tail': { params: { node?: string; lines?: number; follow?: boolean }; result: LogLine[] };
+}
+
+export type MethodName = keyof Methods;
+
+export interface Notifications {
+  status: StatusSnapshot;
+  alert: AlertEntry;
+  log: LogLine;
+}
+
+/** What the control server needs from the agent; the agent implements it, tests may fake it. */
+export interface ControlBackend {
+  readonly serverName: string;
+  readonly clusterName: string;
+  status(): StatusSnapshot;
+  /** Called after anything in the status may have changed; returns an unsubscribe function. */
+  onStatusChange(listener: () => void): () => void;
+  command(command: OperatorCommand, operator: string): Promise<{ ok: boolean; message: string }>;
+  alerts(): AlertEntry[];
+  acknowledge(ids: string[] | 'all', operator: string, note: string): Promise<number>;
+  onAlert(listener: (alert: AlertEntry) => void): () => void;
+  /** Log lines of `node` (this server when undefined); throws an error with code Unreachable if it cannot. */
+  logTail(node: string | undefined, lines: number): Promise<LogLine[]>;
+  onLog(listener: (line: LogLine) => void): () => void;
+}
