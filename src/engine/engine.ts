@@ -54,7 +54,7 @@ export class Engine {
   np: EngineView['np'] = { verdict: 'none', reason: 'starting', at: 0 };
   /** Set while this server is fenced: it lost partition resolution and gave up its groups. */
   fencedAt: number | null = null;
-  /** The final action `stop-cluster` stopped the service on this server only. */
+  /** This server's service was stopped alone: the final action `stop-cluster`, or the agent shutting down. */
   localServiceStopped = false;
 
   private readonly bootAt: number;
@@ -137,6 +137,11 @@ export class Engine {
         break;
       case 'monitor-result':
         this.onMonitorResult(input.monitor, input.ok, input.detail ?? '');
+        break;
+      case 'shutdown':
+        this.localServiceStopped = true;
+        this.log('info', 'shutdown', { groups: this.model.groups.filter((g) => this.runner(g.name).isActive()).map((g) => g.name) });
+        this.markChanged();
         break;
       case 'operator': {
         const result = applyOperatorCommand(this, input.command);

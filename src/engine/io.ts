@@ -33,7 +33,9 @@ export type EngineInput =
     }
   /** One check of a monitor finished. */
   | { type: 'monitor-result'; now: number; monitor: string; ok: boolean; detail?: string }
-  | { type: 'operator'; now: number; id: string; operator: string; command: OperatorCommand };
+  | { type: 'operator'; now: number; id: string; operator: string; command: OperatorCommand }
+  /** The agent is stopping: stop every group here, so peers can take them over without waiting. */
+  | { type: 'shutdown'; now: number };
 
 /** Why a resource action happens; the exec driver passes it to scripts. */
 export type ResourceEvent = 'START' | 'STOP' | 'FAILOVER' | 'RECOVER';

@@ -1,0 +1,325 @@
+// vigild: the imperative shell around one server's engine. It owns the real clock, the links, the
+// peer channel, the resource and monitor drivers, persistence and the control API, feeds the engine
+// what happens and carries out what the engine decides, in order.
+import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { Engine } from '../engine/engine.js';
+import type { EngineInput, EngineOutput, OperatorCommand, PersistedState } from '../engine/io.js';
+import type { ClusterModel } from '../engine/model.js';
+import type { PeerMessage } from '../engine/messages.js';
+import type { LanLink } from '../links/lan.js';
+import type { AlertEntry, LogLine, StatusSnapshot } from '../control/protocol.js';
+import { AlertStore, type AlertAck } from './alert-store.js';
+import type { Logger, LogRecord } from './logger.js';
+import { LogBuffer } from './log-buffer.js';
+import { readJson, writeJsonAtomic } from './persistence.js';
+import type { PeerChannel } from './peer-channel.js';
+import { ResourceRunner } from './resource-runner.js';
+import { buildStatus } from './status.js';
+import { MonitorScheduler } from '../monitors/scheduler.js';
+import type { ProcessTable } from '../resources/process-table.js';
+
+/** Messages on the peer channel: engine traffic, and what only agents exchange. */
+export type PeerEnvelope =
+  | { type: 'engine'; message: PeerMessage }
+  | { type: 'alerts'; alerts: AlertEntry[] }
+  | { type: 'alert-ack'; ack: AlertAck };
+
+export interface AgentParts {
+  model: ClusterModel;
+  self: string;
+  stateDir: string;
+  logger: Logger;
+  logBuffer: LogBuffer;
+  links: LanLink[];
+  peers: PeerChannel;
+  resources: ResourceRunner;
+  processes: ProcessTable;
+  /** Shell actions the engine cannot do itself (reboot, poweroff); logged only when absent. */
+  onDrasticAction?: (action: string, reason: string) => void;
+}
+
+export class Agent {
+  readonly engine: Engine;
+  readonly alertStore: AlertStore;
+  private readonly monitors: MonitorScheduler;
+  private readonly statusListeners = new Set<() => void>();
+  private readonly pendingReplies = new Map<string, { ok: boolean; message: string }>();
+  private readonly lastResults = new Map<string, { ok: boolean; detail: string; at: Date }>();
+  private readonly clockOrigin = performance.now();
+  private tickTimer: NodeJS.Timeout | null = null;
+  private statusTimer: NodeJS.Timeout | null = null;
+  private commandCount = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly parts: AgentParts,
+    incarnation: number,
+  ) {
+    const persisted = readJson<PersistedState | null>(this.enginePath, null);
+    this.engine = new Engine(parts.model, parts.self, { now: this.now(), incarnation, persisted: persisted ?? undefined });
+    this.alertStore = new AlertStore(join(parts.stateDir, 'alerts.json'));
+    this.monitors = new MonitorScheduler({
+      monitors: parts.model.monitors,
+      processes: parts.processes,
+      logger: parts.logger,
+      onResult: (monitor, ok, detail) => {
+        this.lastResults.set(monitor, { ok, detail, at: new Date() });
+        this.feed({ type: 'monitor-result', now: this.now(), monitor, ok, detail });
+      },
+    });
+  }
+
+  get serverName(): string {
+    return this.parts.self;
+  }
+
+  get clusterName(): string {
+    return this.parts.model.name;
+  }
+
+  private get enginePath(): string {
+    return join(this.parts.stateDir, 'engine.json');
+  }
+
+  /** Engine time: a monotonic millisecond clock, immune to wall-clock steps. */
+  private now(): number {
+    return Math.round(performance.now() - this.clockOrigin);
+  }
+
+  private wallTime(engineMs: number): Date {
+    return new Date(Date.now() - (this.now() - engineMs));
+  }
+
+  start(): void {
+    const { links, peers, model } = this.parts;
+    for (const link of links) {
+      link.onHeartbeat((from, linkId, body) => this.feed({ type: 'message', now: this.now(), from, link: linkId, message: body }));
+    }
+    peers.onMessage((from, envelope) => this.onPeerMessage(from, envelope as PeerEnvelope));
+    peers.onPeerState((peer, state) => {
+      if (state === 'connected') peers.send(peer, { type: 'alerts', alerts: this.alertStore.list() } satisfies PeerEnvelope);
+    });
+    peers.onRequest(async (_from, body) => this.onPeerRequest(body));
+    this.alertStore.onChange(() => this.notifyStatus());
+    const tickMs = Math.max(10, Math.floor(model.timing.heartbeatIntervalMs / 5));
+    this.tickTimer = setInterval(() => this.feed({ type: 'tick', now: this.now() }), tickMs);
+    // Link times and RTT change continuously: refresh subscribers once a second even when idle.
+    this.statusTimer = setInterval(() => this.notifyStatus(), 1000);
+    this.feed({ type: 'tick', now: this.now() });
+    this.parts.logger.info('agent-started', { server: this.parts.self, incarnation: this.engine.incarnation });
+  }
+
+  /**
+   * A clean stop: the engine stops this server's groups and reports them offline, so peers take
+   * them over at once instead of waiting for the takeover delay; whatever is left is then stopped
+   * or killed directly.
+   */
+  async stop(deadlineMs = this.shutdownDeadlineMs()): Promise<void> {
+    if (this.stopped) return;
+    this.feed({ type: 'shutdown', now: this.now() });
+    const end = Date.now() + deadlineMs;
+    while (Date.now() < end && this.engine.view().resources.some((r) => r.state !== 'offline')) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    this.feed({ type: 'tick', now: this.now() });
+    this.stopped = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    await this.monitors.close();
+    await this.parts.resources.stopAll(this.engine.view().resources, 'agent stopping');
+    await Promise.all(this.parts.links.map((link) => link.close()));
+    await this.parts.peers.close();
+    this.parts.logger.info('agent-stopped', { server: this.parts.self });
+  }
+
+  /** Long enough for every group to stop in dependency order. */
+  private shutdownDeadlineMs(): number {
+    const stops = this.parts.model.groups.map((g) => g.resources.reduce((sum, r) => sum + r.stopTimeoutMs, 0));
+    return Math.max(0, ...stops) + 2000;
+  }
+
+  // ---- driving the engine ----------------------------------------------------------------------
+
+  private feed(input: EngineInput): void {
+    if (this.stopped) return;
+    let outputs: EngineOutput[];
+    try {
+      outputs = this.engine.step(input);
+    } catch (error) {
+      // An engine exception is a bug; keep the agent alive and visible rather than die holding groups.
+      this.parts.logger.once(`engine-${input.type}`, 'error', 'engine-error', { input: input.type, error: String(error) });
+      return;
+    }
+    let changed = false;
+    for (const output of outputs) changed = this.carryOut(output) || changed;
+    if (changed) this.notifyStatus();
+  }
+
+  /** Carries out one engine output; returns whether the status may have changed. */
+  private carryOut(output: EngineOutput): boolean {
+    const { logger, links, peers, resources } = this.parts;
+    const monitors = this.monitors;
+    switch (output.type) {
+      case 'send':
+        if (output.message.kind === 'heartbeat') {
+          for (const link of links) link.sendHeartbeat(output.message);
+          return false;
+        }
+        if (output.to === '*') peers.broadcast({ type: 'engine', message: output.message } satisfies PeerEnvelope);
+        else peers.send(output.to, { type: 'engine', message: output.message } satisfies PeerEnvelope);
+        return false;
+      case 'persist':
+        writeJsonAtomic(this.enginePath, output.state);
+        return false;
+      case 'start-resource':
+      case 'stop-resource': {
+        const action = output.type === 'start-resource' ? 'start' : 'stop';
+        void resources.run(action, output).then((result) =>
+          this.feed({ type: 'resource-done', now: this.now(), group: output.group, resource: output.resource, action, ...result }),
+        );
+        return true;
+      }
+      case 'fence':
+        logger.error('fence', { reason: output.reason, action: output.action, groups: output.groups });
+        void resources.killGroups(output.groups);
+        if (output.action !== 'stop-service') this.drastic(output.action, output.reason);
+        return true;
+      case 'final-action':
+        this.drastic(output.action, output.reason);
+        return true;
+      case 'monitors':
+        monitors.setActive(output.active);
+        return true;
+      case 'alert': {
+        const entry = AlertStore.fromEngine(output.alert, this.wallTime(output.alert.at));
+        this.alertStore.merge([entry]);
+        peers.broadcast({ type: 'alerts', alerts: [entry] } satisfies PeerEnvelope);
+        logger.log(output.alert.severity === 'critical' ? 'error' : output.alert.severity === 'warning' ? 'warn' : 'info', 'alert', {
+          id: entry.id,
+          kind: entry.kind,
+          message: entry.message,
+        });
+        return true;
+      }
+      case 'reply':
+        this.pendingReplies.set(output.id, { ok: output.ok, message: output.message });
+        return false;
+      case 'log':
+        logger.log(output.level, output.event, output.fields);
+        return false;
+    }
+  }
+
+  private drastic(action: string, reason: string): void {
+    if (this.parts.onDrasticAction) this.parts.onDrasticAction(action, reason);
+    else this.parts.logger.error('drastic-action-not-configured', { action, reason });
+  }
+
+  private onPeerMessage(from: string, envelope: PeerEnvelope): void {
+    switch (envelope?.type) {
+      case 'engine':
+        this.feed({ type: 'message', now: this.now(), from, link: 'peer', message: envelope.message });
+        return;
+      case 'alerts':
+        if (Array.isArray(envelope.alerts)) this.alertStore.merge(envelope.alerts);
+        return;
+      case 'alert-ack':
+        if (envelope.ack && Array.isArray(envelope.ack.ids)) this.alertStore.applyAck(envelope.ack);
+        return;
+      default:
+        this.parts.logger.once('peer-envelope', 'warn', 'unknown-peer-message', { from });
+    }
+  }
+
+  private async onPeerRequest(body: unknown): Promise<unknown> {
+    const request = body as { type?: string; lines?: number };
+    if (request?.type === 'log-tail') return this.localLogLines(Math.min(10_000, Math.max(0, Number(request.lines) || 100)));
+    throw new Error(`unknown request ${String(request?.type)}`);
+  }
+
+  // ---- the control backend ----------------------------------------------------------------------
+
+  status(): StatusSnapshot {
+    const dropped: Record<string, number> = {};
+    for (const link of this.parts.links) {
+      for (const [reason, count] of Object.entries(link.counters())) if (count > 0) dropped[reason] = (dropped[reason] ?? 0) + count;
+    }
+    for (const [reason, count] of Object.entries(this.parts.peers.counters())) {
+      if (count > 0) dropped[`peer-${reason}`] = (dropped[`peer-${reason}`] ?? 0) + count;
+    }
+    return buildStatus({
+      model: this.parts.model,
+      view: this.engine.view(),
+      wallTime: (ms) => this.wallTime(ms),
+      linkStats: (peer, linkId) => {
+        const stats = this.parts.links.find((l) => l.id === linkId)?.stats()[peer];
+        return stats ? { rttMs: stats.rttMs, loss: stats.loss } : null;
+      },
+      dropped,
+      lastResults: this.lastResults,
+      alerts: this.alertStore.counts(),
+    });
+  }
+
+  onStatusChange(listener: () => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  private notifyStatus(): void {
+    for (const listener of this.statusListeners) listener();
+  }
+
+  async command(command: OperatorCommand, operator: string): Promise<{ ok: boolean; message: string }> {
+    const id = `${this.parts.self}-cmd-${++this.commandCount}`;
+    this.feed({ type: 'operator', now: this.now(), id, operator, command });
+    const reply = this.pendingReplies.get(id) ?? { ok: false, message: 'the agent is stopping' };
+    this.pendingReplies.delete(id);
+    this.audit(operator, command.op, command, reply.ok, reply.message);
+    return reply;
+  }
+
+  alerts(): AlertEntry[] {
+    return this.alertStore.list();
+  }
+
+  async acknowledge(ids: string[] | 'all', operator: string, note: string): Promise<number> {
+    if (ids !== 'all') {
+      const unknown = this.alertStore.unknownIds(ids);
+      if (unknown.length > 0) throw new Error(`no alert ${unknown.join(', ')}; see vigil alerts`);
+    }
+    const ack = this.alertStore.acknowledge(ids, operator, note);
+    this.parts.peers.broadcast({ type: 'alert-ack', ack } satisfies PeerEnvelope);
+    this.audit(operator, 'alerts.ack', { ids, note }, true, `${ack.ids.length} acknowledged`);
+    return ack.ids.length;
+  }
+
+  onAlert(listener: (alert: AlertEntry) => void): () => void {
+    return this.alertStore.onChange(listener);
+  }
+
+  async logTail(node: string | undefined, lines: number): Promise<LogLine[]> {
+    if (node === undefined || node === this.parts.self) return this.localLogLines(lines);
+    if (!this.parts.model.servers.some((s) => s.name === node)) {
+      throw new Error(`no server ${node}; servers: ${this.parts.model.servers.map((s) => s.name).join(', ')}`);
+    }
+    return (await this.parts.peers.request(node, { type: 'log-tail', lines }, 5000)) as LogLine[];
+  }
+
+  onLog(listener: (line: LogLine) => void): () => void {
+    return this.parts.logBuffer.onRecord((record) => listener(this.toLogLine(record)));
+  }
+
+  private localLogLines(lines: number): LogLine[] {
+    return this.parts.logBuffer.tail(lines).map((record) => this.toLogLine(record));
+  }
+
+  private toLogLine(record: LogRecord): LogLine {
+    return { at: record.at, server: this.parts.self, level: record.level, event: record.event, fields: record.fields };
+  }
+
+  private audit(operator: string, call: string, params: unknown, ok: boolean, result: string): void {
+    this.parts.logger.info('audit', { operator, call, params, ok, result });
+  }
+}

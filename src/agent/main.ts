@@ -1,0 +1,130 @@
+// vigild: loads the configuration, the cluster key and its identity, assembles the agent and runs it
+// until SIGTERM or SIGINT. Every startup problem is one clear line on stderr and exit code 2.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfigFile, formatProblem } from '../config/index.js';
+import { ControlServer, defaultSocketPath, defaultStateDir } from '../control/index.js';
+import { createLinks } from '../links/registry.js';
+import { monitorsWithoutDriver } from '../monitors/registry.js';
+import { ProcessTable } from '../resources/process-table.js';
+import { resourcesWithoutDriver } from '../resources/registry.js';
+import { Agent } from './agent.js';
+import { deriveKey, loadClusterKey } from './cluster-key.js';
+import { findIdentity } from './identity.js';
+import { LogBuffer } from './log-buffer.js';
+import { createLogger, type LogLevel } from './logger.js';
+import { PeerChannel } from './peer-channel.js';
+import { readJson, writeJsonAtomic } from './persistence.js';
+import { ResourceRunner } from './resource-runner.js';
+
+const usage = `usage: vigild --config FILE [--node NAME] [--state-dir DIR] [--socket PATH] [--log FILE]
+              [--key FILE] [--log-level debug|info|warn|error]
+
+  --config     the cluster file (identical on every server)
+  --node       which server this is (default: the one whose LAN address is on this machine)
+  --state-dir  persistent state (default: /var/lib/vigil as root, else ~/.local/state/vigil)
+  --socket     control socket (default: /run/vigil/vigild.sock as root, else a per-user path)
+  --log        JSON-lines log file (default: STATE_DIR/vigild.log)
+  --key        cluster key file (default: cluster.keyFile from the config)`;
+
+class StartupError extends Error {}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string' },
+      node: { type: 'string' },
+      'state-dir': { type: 'string' },
+      socket: { type: 'string' },
+      log: { type: 'string' },
+      key: { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  if (!values.config) throw new StartupError(`--config is required\n${usage}`);
+  const level = values['log-level'] as LogLevel;
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new StartupError(`--log-level ${level}: use debug, info, warn or error`);
+
+  const loaded = await loadConfigFile(values.config);
+  if (!loaded.ok) {
+    const lines = loaded.readError ? [loaded.readError] : loaded.problems.map(formatProblem);
+    throw new StartupError(`${values.config} is not a valid cluster file:\n${lines.join('\n')}`);
+  }
+  const { model, config } = loaded;
+  const self = findIdentity(model, values.node);
+  const missing = [...resourcesWithoutDriver(model.groups), ...monitorsWithoutDriver(model.monitors)];
+  if (missing.length > 0) throw new StartupError(`this build cannot run the configuration:\n${missing.join('\n')}`);
+
+  const stateDir = values['state-dir'] ?? defaultStateDir();
+  mkdirSync(stateDir, { recursive: true, mode: 0o750 });
+  const logBuffer = new LogBuffer();
+  const logger = createLogger({
+    file: values.log ?? join(stateDir, 'vigild.log'),
+    stderrLevel: process.stderr.isTTY ? 'info' : undefined,
+    level,
+    sink: (record) => logBuffer.add(record),
+    base: { server: self },
+  });
+  for (const warning of loaded.warnings) logger.warn('config-warning', { problem: formatProblem(warning) });
+  const key = loadClusterKey(values.key ?? config.cluster.keyFile);
+
+  // The incarnation must grow at every start, even if the clock was set back.
+  const agentFile = join(stateDir, 'agent.json');
+  const previous = readJson<{ incarnation?: number }>(agentFile, {});
+  const incarnation = Math.max((previous.incarnation ?? 0) + 1, Date.now());
+  writeJsonAtomic(agentFile, { incarnation });
+
+  const processes = new ProcessTable();
+  const resources = new ResourceRunner(model, self, stateDir, logger, processes);
+  const engineState = readJson<{ active?: Record<string, number> } | null>(join(stateDir, 'engine.json'), null);
+  const strays = await resources.stopStrays(new Set(Object.keys(engineState?.active ?? {})));
+  if (strays.length > 0) logger.warn('stopped-strays', { resources: strays });
+
+  const { links, warnings } = createLinks(model, self, {
+    port: config.cluster.heartbeatPort,
+    key: deriveKey(key, model.name, 'heartbeat'),
+    logger,
+  });
+  for (const warning of warnings) logger.warn('link-warning', { warning });
+  for (const link of links) await link.start();
+  const peers = new PeerChannel({
+    model,
+    self,
+    port: config.cluster.peerPort,
+    key: deriveKey(key, model.name, 'peer-psk'),
+    logger,
+  });
+  await peers.start();
+
+  const agent = new Agent({ model, self, stateDir, logger, logBuffer, links, peers, resources, processes }, incarnation);
+  agent.start();
+  const control = new ControlServer(agent, { logger });
+  const socketPath = values.socket ?? defaultSocketPath();
+  await control.listenUnix(socketPath);
+  logger.info('control-listening', { socket: socketPath });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('signal', { signal });
+    void agent
+      .stop()
+      .then(() => control.close())
+      .then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`vigild: ${message}\n`);
+  process.exit(2);
+});
