@@ -1,0 +1,30 @@
+// Monitor type name → driver. Adding a type: one file beside this one and one line in `factories`.
+import type { MonitorModel } from '../engine/model.js';
+import { NoDriverError } from '../resources/no-driver.js';
+import type { MonitorDriver, MonitorDriverFactory } from './driver.js';
+import { createPidMonitor } from './pid.js';
+
+const factories: Record<string, MonitorDriverFactory> = {
+  pid: createPidMonitor,
+};
+
+export function supportedMonitorTypes(): string[] {
+  return Object.keys(factories).sort();
+}
+
+/** The driver for one monitor; throws NoDriverError for a type without one. */
+export function createMonitorDriver(monitor: MonitorModel): MonitorDriver {
+  const factory = Object.hasOwn(factories, monitor.type) ? factories[monitor.type] : undefined;
+  if (factory === undefined) throw new NoDriverError('monitor', monitor.type, supportedMonitorTypes());
+  return factory(monitor);
+}
+
+/** One line per configured monitor whose type has no driver: "monitor web-http: monitor type http …". */
+export function monitorsWithoutDriver(monitors: MonitorModel[]): string[] {
+  return monitors
+    .filter((monitor) => !Object.hasOwn(factories, monitor.type))
+    .map(
+      (monitor) =>
+        `monitor ${monitor.name}: ${new NoDriverError('monitor', monitor.type, supportedMonitorTypes()).message}`,
+    );
+}

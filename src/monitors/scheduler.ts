@@ -1,0 +1,83 @@
+// Runs the monitors the engine says should be active on this server and passes each result on.
+import type { Logger } from '../agent/logger.js';
+import type { MonitorModel } from '../engine/model.js';
+import type { ProcessTable } from '../resources/process-table.js';
+import type { MonitorDriver } from './driver.js';
+import { LatenessRecorder, type LatenessSummary } from './lateness.js';
+import { MonitorRunner, type MonitorResultHandler } from './monitor-runner.js';
+import { createMonitorDriver } from './registry.js';
+
+export type { MonitorResultHandler } from './monitor-runner.js';
+export type { LatenessSummary } from './lateness.js';
+
+export interface MonitorSchedulerOptions {
+  monitors: MonitorModel[];
+  processes: ProcessTable;
+  logger: Logger;
+  /** Each finished check (a timed-out check is a failure "timed out after N ms"). */
+  onResult: MonitorResultHandler;
+  /** Where drivers come from; the registry unless a test says otherwise. */
+  createDriver?: (monitor: MonitorModel) => MonitorDriver;
+}
+
+/** How long close() waits for checks to give up after being aborted. */
+const CLOSE_WAIT_MS = 2000;
+
+export class MonitorScheduler {
+  private readonly runners = new Map<string, MonitorRunner>();
+  private readonly recorder = new LatenessRecorder();
+  private readonly logger: Logger;
+  private closed = false;
+
+  /** Throws NoDriverError when a monitor's type has no driver. */
+  constructor(options: MonitorSchedulerOptions) {
+    const createDriver = options.createDriver ?? createMonitorDriver;
+    this.logger = options.logger;
+    const environment = {
+      processes: options.processes,
+      logger: options.logger,
+      onResult: options.onResult,
+      lateness: this.recorder,
+    };
+    for (const monitor of options.monitors)
+      this.runners.set(monitor.name, new MonitorRunner(monitor, createDriver(monitor), environment));
+  }
+
+  /** Exactly these monitors run from now on (the engine's `monitors` output); the others stop. */
+  setActive(names: string[]): void {
+    if (this.closed) return;
+    const wanted = new Set(names);
+    for (const name of wanted)
+      if (!this.runners.has(name))
+        this.logger.once(`monitor-unknown:${name}`, 'warn', 'monitor-unknown', { monitor: name });
+    for (const [name, runner] of this.runners) {
+      if (wanted.has(name)) runner.activate();
+      else runner.deactivate();
+    }
+  }
+
+  activeMonitors(): string[] {
+    return [...this.runners].filter(([, runner]) => runner.isActive).map(([name]) => name);
+  }
+
+  /** How late scheduled checks started, since the start or the last reset. */
+  lateness(): LatenessSummary {
+    return this.recorder.summary();
+  }
+
+  resetLateness(): void {
+    this.recorder.reset();
+  }
+
+  /** Stops every monitor, aborts running checks and waits (briefly) for them to finish. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const runner of this.runners.values()) runner.deactivate();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.runners.values()].map((runner) => runner.idle)),
+      new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { GroupModel } from '../../../src/engine/model.js';
+import { NoDriverError } from '../../../src/resources/no-driver.js';
+import { ProcessTable } from '../../../src/resources/process-table.js';
+import {
+  createResourceDriver,
+  resourcesWithoutDriver,
+  supportedResourceTypes,
+} from '../../../src/resources/registry.js';
+import { execResource } from './helpers.js';
+
+test('exec has a driver', () => {
+  assert.deepEqual(supportedResourceTypes(), ['exec']);
+  const driver = createResourceDriver('exec', { processes: new ProcessTable() });
+  assert.equal(typeof driver.start, 'function');
+});
+
+test('a type the config knows but without a driver gets a clear error', () => {
+  assert.throws(
+    () => createResourceDriver('fip', { processes: new ProcessTable() }),
+    (error: unknown) =>
+      error instanceof NoDriverError &&
+      error.message === 'resource type fip has no driver yet; types with drivers: exec',
+  );
+  assert.throws(() => createResourceDriver('toString', { processes: new ProcessTable() }), NoDriverError);
+});
+
+test('resourcesWithoutDriver names each resource that cannot run', () => {
+  const group: GroupModel = {
+    name: 'web',
+    policy: ['s1', 's2'],
+    startup: 'auto',
+    failback: 'manual',
+    resources: [{ ...execResource('web-ip', {}), type: 'fip' }, execResource('web-app', { start: 'true' })],
+  };
+  assert.deepEqual(resourcesWithoutDriver([group]), [
+    'resource web/web-ip: resource type fip has no driver yet; types with drivers: exec',
+  ]);
+});
