@@ -102,7 +102,7 @@ export class Agent {
     });
     peers.onRequest(async (_from, body) => this.onPeerRequest(body));
     this.alertStore.onChange(() => this.notifyStatus());
-    const tickMs = Math.max(10, Math.floor(model.timing.heartbeatIntervalMs / 5));
+    const tickMs = Math.max(10, Math.floor(model.timing.heartbeatIntervalMs / 2));
     this.tickTimer = setInterval(() => this.feed({ type: 'tick', now: this.now() }), tickMs);
     // Link times and RTT change continuously: refresh subscribers once a second even when idle.
     this.statusTimer = setInterval(() => this.notifyStatus(), 1000);

@@ -150,7 +150,9 @@ export class Engine {
         break;
       }
     }
-    this.evaluate();
+    // A peer message only updates what we know; the next tick (a fraction of the heartbeat interval
+    // away) acts on it. Evaluating on every one of them costs most of an idle agent's CPU.
+    if (input.type !== 'message') this.evaluate();
     this.flushPersist();
     return this.out;
   }

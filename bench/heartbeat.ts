@@ -1,0 +1,92 @@
+// bench:heartbeat — idle CPU and memory of vigild agents on loopback at 100 ms heartbeats.
+// Starts 3 and then 16 real agents (127.0.0.1 …), waits until they form a cluster, then samples
+// each agent's CPU time and RSS over a quiet window. Target: ≤ 1 % of a core and ≤ 60 MB per agent.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { connectUnix } from '../src/control/index.js';
+import { startAgent, type AgentHandle } from '../src/demo/agent-process.js';
+import { machineLine } from './machine.js';
+import { cpuSeconds, rssMegabytes } from './proc-usage.js';
+
+const windowSeconds = Number(process.env.BENCH_WINDOW_SECONDS ?? 20);
+
+function writeCluster(dir: string, servers: number, basePort: number): string {
+  const keyFile = join(dir, 'cluster.key');
+  writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  const config = {
+    cluster: {
+      name: 'bench',
+      keyFile,
+      heartbeatPort: basePort,
+      peerPort: basePort + 1,
+      timing: { heartbeatInterval: '100ms', heartbeatTimeout: '500ms' },
+    },
+    servers: Array.from({ length: servers }, (_, i) => ({ name: `s${i + 1}`, lan: [`127.0.0.${i + 1}`] })),
+    groups: [{ name: 'idle', resources: [{ name: 'noop', type: 'exec', start: 'true' }] }],
+  };
+  const file = join(dir, 'cluster.yaml');
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+async function allUp(socket: string, servers: number): Promise<boolean> {
+  try {
+    const client = await connectUnix(socket, 1000);
+    try {
+      const status = await client.call('status.get', {});
+      return status.servers.filter((s) => s.state === 'up').length === servers && status.groups[0]?.state === 'online';
+    } finally {
+      client.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+async function measure(servers: number, basePort: number): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-hb-'));
+  const agents: AgentHandle[] = [];
+  try {
+    const configFile = writeCluster(dir, servers, basePort);
+    for (let i = 1; i <= servers; i++) {
+      agents.push(
+        startAgent({
+          name: `s${i}`,
+          configFile,
+          stateDir: join(dir, `s${i}`),
+          socket: join(dir, `s${i}.sock`),
+          logFile: join(dir, `s${i}.log`),
+          outputFile: join(dir, `s${i}.out`),
+        }),
+      );
+    }
+    const deadline = Date.now() + 30_000;
+    while (!(await allUp(join(dir, 's1.sock'), servers))) {
+      if (Date.now() > deadline) throw new Error(`${servers} agents did not form a cluster within 30 s (logs in ${dir})`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // let start-up work settle
+    const before = agents.map((a) => cpuSeconds(a.pid));
+    const started = process.hrtime.bigint();
+    await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = agents.map((a, i) => ((cpuSeconds(a.pid) - before[i]) / elapsed) * 100);
+    const rss = agents.map((a) => rssMegabytes(a.pid));
+    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    return (
+      `${String(servers).padStart(2)} agents  CPU per agent: mean ${mean(cpu).toFixed(2)} %, max ${Math.max(...cpu).toFixed(2)} % of a core` +
+      `   RSS per agent: mean ${mean(rss).toFixed(1)} MB, max ${Math.max(...rss).toFixed(1)} MB`
+    );
+  } finally {
+    await Promise.all(agents.map((a) => a.stop(5000)));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(machineLine());
+console.log(`heartbeat interval 100 ms, timeout 500 ms, loopback, ${windowSeconds} s window per run`);
+console.log(await measure(3, 42100));
+console.log(await measure(16, 42200));
