@@ -1,8 +1,24 @@
 // The registry of `vigil` commands. A new command is a file exporting a Command and a line here.
 import type { Command } from './command.js';
+import { alertsCommand } from './alerts.js';
+import { clusterCommand } from './cluster.js';
 import { configCommand } from './config.js';
+import { demoCommand } from './demo.js';
+import { groupCommand } from './group.js';
+import { logsCommand } from './logs.js';
+import { monitorCommand } from './monitor.js';
+import { statusCommand } from './status.js';
 
-export const commands: Command[] = [configCommand];
+export const commands: Command[] = [
+  statusCommand,
+  groupCommand,
+  monitorCommand,
+  clusterCommand,
+  alertsCommand,
+  logsCommand,
+  demoCommand,
+  configCommand,
+];
 
 export function findCommand(name: string): Command | undefined {
   return commands.find((command) => command.name === name);

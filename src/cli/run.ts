@@ -1,7 +1,8 @@
 // The `vigil` dispatcher: `vigil <command> [subcommand] ...` runs the command from the registry.
 // Returns the exit code; never throws, and never shows a stack trace unless VIGIL_DEBUG is set.
 
-import { EXIT, UsageError, type Output } from './command.js';
+import { ConnectionError, ControlError } from '../control/errors.js';
+import { CommandFailure, EXIT, UsageError, type Output } from './command.js';
 import { commands, findCommand } from './commands.js';
 
 export async function runCli(args: string[], output: Output): Promise<number> {
@@ -27,6 +28,15 @@ export async function runCli(args: string[], output: Output): Promise<number> {
       output.err(`vigil ${command.name}: ${error.message}\n\n${command.usage}`);
       return EXIT.usage;
     }
+    if (error instanceof CommandFailure) {
+      output.err(`vigil ${command.name}: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof ControlError) {
+      // The agent's own words; an agent that stopped answering counts as unreachable.
+      output.err(`vigil ${command.name}: ${error.message}`);
+      return error instanceof ConnectionError ? EXIT.unreachable : EXIT.failed;
+    }
     output.err(`vigil ${command.name}: internal error: ${(error as Error).message ?? String(error)}`);
     if (process.env.VIGIL_DEBUG) output.err(String((error as Error).stack));
     return EXIT.invalid;
@@ -45,6 +55,6 @@ export function helpText(): string {
     ...lines,
     `  ${'help'.padEnd(width)}  show this help, or a command's: vigil help <command>`,
     '',
-    'exit codes: 0 ok, 1 failed or invalid, 2 wrong usage',
+    'exit codes: 0 ok, 1 failed, refused, invalid or degraded, 2 wrong usage or no agent answers',
   ].join('\n');
 }
