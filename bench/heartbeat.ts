@@ -37,7 +37,10 @@ async function allUp(socket: string, servers: number): Promise<boolean> {
     const client = await connectUnix(socket, 1000);
     try {
       const status = await client.call('status.get', {});
-      return status.servers.filter((s) => s.state === 'up').length === servers && status.groups[0]?.state === 'online';
+      return (
+        status.servers.filter((s) => s.state === 'up').length === servers &&
+        status.groups[0]?.state === 'online'
+      );
     } finally {
       client.close();
     }
@@ -65,7 +68,8 @@ async function measure(servers: number, basePort: number): Promise<string> {
     }
     const deadline = Date.now() + 30_000;
     while (!(await allUp(join(dir, 's1.sock'), servers))) {
-      if (Date.now() > deadline) throw new Error(`${servers} agents did not form a cluster within 30 s (logs in ${dir})`);
+      if (Date.now() > deadline)
+        throw new Error(`${servers} agents did not form a cluster within 30 s (logs in ${dir})`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     await new Promise((resolve) => setTimeout(resolve, 3000)); // let start-up work settle

@@ -57,7 +57,11 @@ export class Agent {
     incarnation: number,
   ) {
     const persisted = readJson<PersistedState | null>(this.enginePath, null);
-    this.engine = new Engine(parts.model, parts.self, { now: this.now(), incarnation, persisted: persisted ?? undefined });
+    this.engine = new Engine(parts.model, parts.self, {
+      now: this.now(),
+      incarnation,
+      persisted: persisted ?? undefined,
+    });
     this.alertStore = new AlertStore(join(parts.stateDir, 'alerts.json'));
     this.monitors = new MonitorScheduler({
       monitors: parts.model.monitors,
@@ -94,11 +98,14 @@ export class Agent {
   start(): void {
     const { links, peers, model } = this.parts;
     for (const link of links) {
-      link.onHeartbeat((from, linkId, body) => this.feed({ type: 'message', now: this.now(), from, link: linkId, message: body }));
+      link.onHeartbeat((from, linkId, body) =>
+        this.feed({ type: 'message', now: this.now(), from, link: linkId, message: body }),
+      );
     }
     peers.onMessage((from, envelope) => this.onPeerMessage(from, envelope as PeerEnvelope));
     peers.onPeerState((peer, state) => {
-      if (state === 'connected') peers.send(peer, { type: 'alerts', alerts: this.alertStore.list() } satisfies PeerEnvelope);
+      if (state === 'connected')
+        peers.send(peer, { type: 'alerts', alerts: this.alertStore.list() } satisfies PeerEnvelope);
     });
     peers.onRequest(async (_from, body) => this.onPeerRequest(body));
     this.alertStore.onChange(() => this.notifyStatus());
@@ -107,7 +114,10 @@ export class Agent {
     // Link times and RTT change continuously: refresh subscribers once a second even when idle.
     this.statusTimer = setInterval(() => this.notifyStatus(), 1000);
     this.feed({ type: 'tick', now: this.now() });
-    this.parts.logger.info('agent-started', { server: this.parts.self, incarnation: this.engine.incarnation });
+    this.parts.logger.info('agent-started', {
+      server: this.parts.self,
+      incarnation: this.engine.incarnation,
+    });
   }
 
   /**
@@ -135,7 +145,9 @@ export class Agent {
 
   /** Long enough for every group to stop in dependency order. */
   private shutdownDeadlineMs(): number {
-    const stops = this.parts.model.groups.map((g) => g.resources.reduce((sum, r) => sum + r.stopTimeoutMs, 0));
+    const stops = this.parts.model.groups.map((g) =>
+      g.resources.reduce((sum, r) => sum + r.stopTimeoutMs, 0),
+    );
     return Math.max(0, ...stops) + 2000;
   }
 
@@ -148,7 +160,10 @@ export class Agent {
       outputs = this.engine.step(input);
     } catch (error) {
       // An engine exception is a bug; keep the agent alive and visible rather than die holding groups.
-      this.parts.logger.once(`engine-${input.type}`, 'error', 'engine-error', { input: input.type, error: String(error) });
+      this.parts.logger.once(`engine-${input.type}`, 'error', 'engine-error', {
+        input: input.type,
+        error: String(error),
+      });
       return;
     }
     let changed = false;
@@ -166,7 +181,8 @@ export class Agent {
           for (const link of links) link.sendHeartbeat(output.message);
           return false;
         }
-        if (output.to === '*') peers.broadcast({ type: 'engine', message: output.message } satisfies PeerEnvelope);
+        if (output.to === '*')
+          peers.broadcast({ type: 'engine', message: output.message } satisfies PeerEnvelope);
         else peers.send(output.to, { type: 'engine', message: output.message } satisfies PeerEnvelope);
         return false;
       case 'persist':
@@ -175,9 +191,18 @@ export class Agent {
       case 'start-resource':
       case 'stop-resource': {
         const action = output.type === 'start-resource' ? 'start' : 'stop';
-        void resources.run(action, output).then((result) =>
-          this.feed({ type: 'resource-done', now: this.now(), group: output.group, resource: output.resource, action, ...result }),
-        );
+        void resources
+          .run(action, output)
+          .then((result) =>
+            this.feed({
+              type: 'resource-done',
+              now: this.now(),
+              group: output.group,
+              resource: output.resource,
+              action,
+              ...result,
+            }),
+          );
         return true;
       }
       case 'fence':
@@ -195,11 +220,19 @@ export class Agent {
         const entry = AlertStore.fromEngine(output.alert, this.wallTime(output.alert.at));
         this.alertStore.merge([entry]);
         peers.broadcast({ type: 'alerts', alerts: [entry] } satisfies PeerEnvelope);
-        logger.log(output.alert.severity === 'critical' ? 'error' : output.alert.severity === 'warning' ? 'warn' : 'info', 'alert', {
-          id: entry.id,
-          kind: entry.kind,
-          message: entry.message,
-        });
+        logger.log(
+          output.alert.severity === 'critical'
+            ? 'error'
+            : output.alert.severity === 'warning'
+              ? 'warn'
+              : 'info',
+          'alert',
+          {
+            id: entry.id,
+            kind: entry.kind,
+            message: entry.message,
+          },
+        );
         return true;
       }
       case 'reply':
@@ -234,7 +267,8 @@ export class Agent {
 
   private async onPeerRequest(body: unknown): Promise<unknown> {
     const request = body as { type?: string; lines?: number };
-    if (request?.type === 'log-tail') return this.localLogLines(Math.min(10_000, Math.max(0, Number(request.lines) || 100)));
+    if (request?.type === 'log-tail')
+      return this.localLogLines(Math.min(10_000, Math.max(0, Number(request.lines) || 100)));
     throw new Error(`unknown request ${String(request?.type)}`);
   }
 
@@ -243,7 +277,8 @@ export class Agent {
   status(): StatusSnapshot {
     const dropped: Record<string, number> = {};
     for (const link of this.parts.links) {
-      for (const [reason, count] of Object.entries(link.counters())) if (count > 0) dropped[reason] = (dropped[reason] ?? 0) + count;
+      for (const [reason, count] of Object.entries(link.counters()))
+        if (count > 0) dropped[reason] = (dropped[reason] ?? 0) + count;
     }
     for (const [reason, count] of Object.entries(this.parts.peers.counters())) {
       if (count > 0) dropped[`peer-${reason}`] = (dropped[`peer-${reason}`] ?? 0) + count;
@@ -302,7 +337,9 @@ export class Agent {
   async logTail(node: string | undefined, lines: number): Promise<LogLine[]> {
     if (node === undefined || node === this.parts.self) return this.localLogLines(lines);
     if (!this.parts.model.servers.some((s) => s.name === node)) {
-      throw new Error(`no server ${node}; servers: ${this.parts.model.servers.map((s) => s.name).join(', ')}`);
+      throw new Error(
+        `no server ${node}; servers: ${this.parts.model.servers.map((s) => s.name).join(', ')}`,
+      );
     }
     return (await this.parts.peers.request(node, { type: 'log-tail', lines }, 5000)) as LogLine[];
   }
@@ -316,7 +353,13 @@ export class Agent {
   }
 
   private toLogLine(record: LogRecord): LogLine {
-    return { at: record.at, server: this.parts.self, level: record.level, event: record.event, fields: record.fields };
+    return {
+      at: record.at,
+      server: this.parts.self,
+      level: record.level,
+      event: record.event,
+      fields: record.fields,
+    };
   }
 
   private audit(operator: string, call: string, params: unknown, ok: boolean, result: string): void {

@@ -30,7 +30,9 @@ export class AlertStore {
   }
 
   list(): AlertEntry[] {
-    return [...this.entries.values()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.id < b.id ? 1 : -1));
+    return [...this.entries.values()].sort((a, b) =>
+      a.at < b.at ? 1 : a.at > b.at ? -1 : a.id < b.id ? 1 : -1,
+    );
   }
 
   /** Adds alerts we did not know yet (or an acknowledgement we lacked); returns the new or changed ones. */
@@ -52,7 +54,12 @@ export class AlertStore {
 
   /** Acknowledges the given alerts (or all unacknowledged ones); returns the acknowledgement applied. */
   acknowledge(ids: string[] | 'all', by: string, note: string, at = new Date()): AlertAck {
-    const targets = ids === 'all' ? this.list().filter((e) => !e.ack).map((e) => e.id) : ids;
+    const targets =
+      ids === 'all'
+        ? this.list()
+            .filter((e) => !e.ack)
+            .map((e) => e.id)
+        : ids;
     const applied: AlertEntry[] = [];
     for (const id of targets) {
       const entry = this.entries.get(id);

@@ -11,16 +11,27 @@ export function localAddresses(): Set<string> {
   return addresses;
 }
 
-export function findIdentity(model: ClusterModel, given: string | undefined, local = localAddresses()): string {
+export function findIdentity(
+  model: ClusterModel,
+  given: string | undefined,
+  local = localAddresses(),
+): string {
   const names = model.servers.map((s) => s.name);
   if (given !== undefined) {
-    if (!names.includes(given)) throw new Error(`--node ${given}: no such server in the cluster (servers: ${names.join(', ')})`);
+    if (!names.includes(given))
+      throw new Error(`--node ${given}: no such server in the cluster (servers: ${names.join(', ')})`);
     return given;
   }
-  const matches = model.servers.filter((s) => s.links.some((l) => l.address !== undefined && local.has(l.address)));
+  const matches = model.servers.filter((s) =>
+    s.links.some((l) => l.address !== undefined && local.has(l.address)),
+  );
   if (matches.length === 1) return matches[0].name;
   if (matches.length === 0) {
-    throw new Error(`none of this machine's addresses is a LAN address of a server (${names.join(', ')}); pass --node NAME`);
+    throw new Error(
+      `none of this machine's addresses is a LAN address of a server (${names.join(', ')}); pass --node NAME`,
+    );
   }
-  throw new Error(`this machine has the addresses of several servers (${matches.map((s) => s.name).join(', ')}); pass --node NAME`);
+  throw new Error(
+    `this machine has the addresses of several servers (${matches.map((s) => s.name).join(', ')}); pass --node NAME`,
+  );
 }

@@ -7,6 +7,7 @@ import { loadConfigFile, formatProblem } from '../config/index.js';
 import { ControlServer, defaultSocketPath, defaultStateDir } from '../control/index.js';
 import { createLinks } from '../links/registry.js';
 import { monitorsWithoutDriver } from '../monitors/registry.js';
+import { DeadmanReaper } from '../resources/deadman-reaper.js';
 import { ProcessTable } from '../resources/process-table.js';
 import { resourcesWithoutDriver } from '../resources/registry.js';
 import { Agent } from './agent.js';
@@ -49,7 +50,8 @@ async function main(): Promise<void> {
   }
   if (!values.config) throw new StartupError(`--config is required\n${usage}`);
   const level = values['log-level'] as LogLevel;
-  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new StartupError(`--log-level ${level}: use debug, info, warn or error`);
+  if (!['debug', 'info', 'warn', 'error'].includes(level))
+    throw new StartupError(`--log-level ${level}: use debug, info, warn or error`);
 
   const loaded = await loadConfigFile(values.config);
   if (!loaded.ok) {
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
   const { model, config } = loaded;
   const self = findIdentity(model, values.node);
   const missing = [...resourcesWithoutDriver(model.groups), ...monitorsWithoutDriver(model.monitors)];
-  if (missing.length > 0) throw new StartupError(`this build cannot run the configuration:\n${missing.join('\n')}`);
+  if (missing.length > 0)
+    throw new StartupError(`this build cannot run the configuration:\n${missing.join('\n')}`);
 
   const stateDir = values['state-dir'] ?? defaultStateDir();
   mkdirSync(stateDir, { recursive: true, mode: 0o750 });
@@ -80,9 +83,13 @@ async function main(): Promise<void> {
   const incarnation = Math.max((previous.incarnation ?? 0) + 1, Date.now());
   writeJsonAtomic(agentFile, { incarnation });
 
-  const processes = new ProcessTable();
+  const reaper = new DeadmanReaper();
+  const processes = new ProcessTable(reaper);
   const resources = new ResourceRunner(model, self, stateDir, logger, processes);
-  const engineState = readJson<{ active?: Record<string, number> } | null>(join(stateDir, 'engine.json'), null);
+  const engineState = readJson<{ active?: Record<string, number> } | null>(
+    join(stateDir, 'engine.json'),
+    null,
+  );
   const strays = await resources.stopStrays(new Set(Object.keys(engineState?.active ?? {})));
   if (strays.length > 0) logger.warn('stopped-strays', { resources: strays });
 
@@ -102,7 +109,10 @@ async function main(): Promise<void> {
   });
   await peers.start();
 
-  const agent = new Agent({ model, self, stateDir, logger, logBuffer, links, peers, resources, processes }, incarnation);
+  const agent = new Agent(
+    { model, self, stateDir, logger, logBuffer, links, peers, resources, processes },
+    incarnation,
+  );
   agent.start();
   const control = new ControlServer(agent, { logger });
   const socketPath = values.socket ?? defaultSocketPath();
@@ -117,6 +127,7 @@ async function main(): Promise<void> {
     void agent
       .stop()
       .then(() => control.close())
+      .then(() => reaper.close())
       .then(() => process.exit(0));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));

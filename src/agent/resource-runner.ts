@@ -34,7 +34,11 @@ export class ResourceRunner {
     const driver = this.driver(resource);
     const ctx = this.context(group, resource, request.event, request.timeoutMs);
     const started = Date.now();
-    this.logger.info(`resource-${action}`, { group: group.name, resource: resource.name, event: request.event });
+    this.logger.info(`resource-${action}`, {
+      group: group.name,
+      resource: resource.name,
+      event: request.event,
+    });
     let result: ActionResult;
     try {
       result = action === 'start' ? await driver.start(ctx) : await driver.stop(ctx);
@@ -58,7 +62,13 @@ export class ResourceRunner {
         group.resources.map((resource) =>
           this.driver(resource)
             .kill(this.context(group, resource, 'STOP', resource.stopTimeoutMs))
-            .catch((error: unknown) => this.logger.error('kill-failed', { group: group.name, resource: resource.name, error: String(error) })),
+            .catch((error: unknown) =>
+              this.logger.error('kill-failed', {
+                group: group.name,
+                resource: resource.name,
+                error: String(error),
+              }),
+            ),
         ),
       ),
     );
@@ -76,7 +86,11 @@ export class ResourceRunner {
       for (const resource of [...group.resources].reverse()) {
         const ctx = this.context(group, resource, 'STOP', resource.stopTimeoutMs);
         if ((await this.driver(resource).probe(ctx)) !== 'online') continue;
-        this.logger.warn('stray-resource', { group: group.name, resource: resource.name, action: 'stopping it' });
+        this.logger.warn('stray-resource', {
+          group: group.name,
+          resource: resource.name,
+          action: 'stopping it',
+        });
         const result = await this.driver(resource).stop(ctx);
         if (!result.ok) await this.driver(resource).kill(ctx);
         stopped.push(`${group.name}/${resource.name}`);
@@ -88,7 +102,9 @@ export class ResourceRunner {
   /** Stops every resource that is not offline, in reverse order of the group's resource list. */
   async stopAll(states: { group: string; name: string; state: ResourceState }[], why: string): Promise<void> {
     for (const group of this.model.groups) {
-      const running = states.filter((s) => s.group === group.name && s.state !== 'offline').map((s) => s.name);
+      const running = states
+        .filter((s) => s.group === group.name && s.state !== 'offline')
+        .map((s) => s.name);
       const resources = group.resources.filter((r) => running.includes(r.name)).reverse();
       for (const resource of resources) {
         this.logger.info('resource-stop', { group: group.name, resource: resource.name, why });
@@ -112,7 +128,12 @@ export class ResourceRunner {
     return driver;
   }
 
-  private context(group: GroupModel, resource: ResourceModel, event: ResourceEvent, timeoutMs: number): ResourceContext {
+  private context(
+    group: GroupModel,
+    resource: ResourceModel,
+    event: ResourceEvent,
+    timeoutMs: number,
+  ): ResourceContext {
     return {
       cluster: this.model.name,
       server: this.self,

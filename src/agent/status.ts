@@ -23,7 +23,9 @@ export interface StatusSources {
 export function buildStatus(src: StatusSources): StatusSnapshot {
   const { model, view } = src;
   const linkKinds = new Map(model.servers.flatMap((s) => s.links.map((l) => [l.id, l.kind] as const)));
-  const resourceTypes = new Map(model.groups.map((g) => [g.name, new Map(g.resources.map((r) => [r.name, r.type]))]));
+  const resourceTypes = new Map(
+    model.groups.map((g) => [g.name, new Map(g.resources.map((r) => [r.name, r.type]))]),
+  );
   return {
     protocol: PROTOCOL_VERSION,
     at: src.wallTime(view.now).toISOString(),
@@ -42,15 +44,13 @@ export function buildStatus(src: StatusSources): StatusSnapshot {
       name: server.name,
       state: server.state,
       self: server.name === view.server,
-      links: server.links.map(
-        (link): LinkStatus => ({
-          id: link.id,
-          kind: linkKinds.get(link.id) ?? 'lan',
-          up: link.up,
-          lastHeardMs: link.lastHeardMs,
-          ...(src.linkStats(server.name, link.id) ?? { rttMs: null, loss: null }),
-        }),
-      ),
+      links: server.links.map((link): LinkStatus => ({
+        id: link.id,
+        kind: linkKinds.get(link.id) ?? 'lan',
+        up: link.up,
+        lastHeardMs: link.lastHeardMs,
+        ...(src.linkStats(server.name, link.id) ?? { rttMs: null, loss: null }),
+      })),
     })),
     groups: view.groups.map((group) => {
       const model = resourceTypes.get(group.name) ?? new Map<string, string>();

@@ -140,7 +140,9 @@ export class Engine {
         break;
       case 'shutdown':
         this.localServiceStopped = true;
-        this.log('info', 'shutdown', { groups: this.model.groups.filter((g) => this.runner(g.name).isActive()).map((g) => g.name) });
+        this.log('info', 'shutdown', {
+          groups: this.model.groups.filter((g) => this.runner(g.name).isActive()).map((g) => g.name),
+        });
         this.markChanged();
         break;
       case 'operator': {

@@ -19,21 +19,36 @@ export type ProcessStatus =
   | { state: 'exited'; pid: number; pgid: number; exit?: ProcessExit }
   | { state: 'none' };
 
+/** Who keeps tracked process groups from outliving the agent (see deadman-reaper.ts). */
+export interface GroupGuard {
+  guard(pgid: number): void;
+  release(pgid: number): void;
+}
+
 export class ProcessTable {
   private readonly entries = new Map<string, TrackedProcess>();
   private readonly listeners = new Map<string, Set<() => void>>();
 
+  constructor(private readonly guard?: GroupGuard) {}
+
   track(group: string, resource: string, entry: TrackedProcess): void {
     const key = keyOf(group, resource);
     this.entries.set(key, entry);
+    this.guard?.guard(entry.pgid);
     void entry.exited?.then(() => {
+      this.guard?.release(entry.pgid);
       if (this.entries.get(key) === entry) this.notify(key);
     });
   }
 
   /** Forgets the process (before a deliberate stop, so its exit is not reported as a failure). */
   untrack(group: string, resource: string): void {
-    this.entries.delete(keyOf(group, resource));
+    const key = keyOf(group, resource);
+    const entry = this.entries.get(key);
+    // A process of our own stays guarded until it has exited; one taken back after a restart has
+    // no exit to wait for.
+    if (entry && !entry.exited) this.guard?.release(entry.pgid);
+    this.entries.delete(key);
   }
 
   status(group: string, resource: string): ProcessStatus {

@@ -26,7 +26,11 @@ test('three agents form a cluster; status --json from each shows all up and grou
     assert.equal(status.node, server);
     assert.deepEqual(
       status.servers.map((s) => [s.name, s.state]),
-      [['s1', 'up'], ['s2', 'up'], ['s3', 'up']],
+      [
+        ['s1', 'up'],
+        ['s2', 'up'],
+        ['s3', 'up'],
+      ],
     );
     const groups = Object.fromEntries(status.groups.map((g) => [g.name, [g.state, g.server]]));
     assert.deepEqual(groups, { web: ['online', 's1'], batch: ['online', 's3'] });
@@ -50,7 +54,10 @@ test('group move stops on the source, then starts on the target; nobody else eve
   }
   assert.deepEqual(watcher.sequence(), ['s1', 's3'], 'answers came from s1, then only from s3');
   // The handshake: the last stop on s1 finished before the first start on s3 began.
-  const stopDone = cluster.logEvents('s1', 'resource-stop-done').filter((e) => e.fields.group === 'web').at(-1);
+  const stopDone = cluster
+    .logEvents('s1', 'resource-stop-done')
+    .filter((e) => e.fields.group === 'web')
+    .at(-1);
   const start = cluster.logEvents('s3', 'resource-start').find((e) => e.fields.group === 'web');
   assert.ok(stopDone && start, 'both events are logged');
   assert.ok(stopDone.at < start.at, `stop done on s1 at ${stopDone.at} before start on s3 at ${start.at}`);
@@ -65,7 +72,11 @@ test('kill -9 of the active agent and its service: web comes back on the next se
     process.kill(-servicePid, 'SIGKILL'); // the service's whole process group
     const killedAt = Date.now();
     await cluster.groupOnline('s1', 'web', 's1', 20_000);
-    const back = await waitFor('HTTP 200 again', () => watcher.answers.find((a) => a.at > killedAt && a.server !== null), 10_000);
+    const back = await waitFor(
+      'HTTP 200 again',
+      () => watcher.answers.find((a) => a.at > killedAt && a.server !== null),
+      10_000,
+    );
     assert.equal(back.server, 's1');
     const status = await cluster.status('s2');
     assert.equal(status.servers.find((s) => s.name === 's3')?.state, 'down');
@@ -77,6 +88,26 @@ test('kill -9 of the active agent and its service: web comes back on the next se
   await cluster.healthy(20_000);
   const status = await cluster.status('s3');
   assert.equal(status.groups.find((g) => g.name === 'web')?.server, 's1');
+});
+
+test('kill -9 of the agent alone: its service dies with it and the group fails over', async () => {
+  const holder = (await cluster.status('s2')).groups.find((g) => g.name === 'web')?.server;
+  assert.ok(holder);
+  const service = cluster.servicePid(holder, 'web', 'web-service');
+  assert.ok(service);
+  await cluster.killAgent(holder);
+  await waitFor('the service to die with its agent', () => !isProcessRunning(service), 3000);
+  const survivor = ['s1', 's2', 's3'].find((s) => s !== holder) as string;
+  await waitFor(
+    'web online elsewhere',
+    async () => {
+      const web = (await cluster.status(survivor)).groups.find((g) => g.name === 'web');
+      return web?.state === 'online' && web.server !== holder;
+    },
+    20_000,
+  );
+  cluster.startAgent(holder);
+  await cluster.healthy(20_000);
 });
 
 test('restarting the agent that holds a group never yields two active copies', async () => {
@@ -102,5 +133,9 @@ test('restarting the agent that holds a group never yields two active copies', a
     clearInterval(countCopies);
   }
   assert.equal(copies, 1, 'never two live web services');
-  assert.notEqual(cluster.servicePid(holder, 'web', 'web-service'), orphan, 'the orphan was stopped and the service restarted');
+  assert.notEqual(
+    cluster.servicePid(holder, 'web', 'web-service'),
+    orphan,
+    'the orphan was stopped and the service restarted',
+  );
 });

@@ -17,7 +17,12 @@ export interface ClusterPorts {
   webPort: number;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, deadlineMs: number, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  deadlineMs: number,
+  everyMs = 100,
+): Promise<T> {
   const end = Date.now() + deadlineMs;
   let last: unknown;
   for (;;) {
@@ -27,7 +32,10 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     } catch (error) {
       last = error;
     }
-    if (Date.now() > end) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > end)
+      throw new Error(
+        `timed out after ${deadlineMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
@@ -89,7 +97,9 @@ export class TestCluster {
   /** The pid of the long-running process of `group/resource` on `server` (its process group leader). */
   servicePid(server: string, group: string, resource: string): number | null {
     try {
-      const record = JSON.parse(readFileSync(join(this.server(server).stateDir, 'pids', group, `${resource}.json`), 'utf8')) as { pid?: number };
+      const record = JSON.parse(
+        readFileSync(join(this.server(server).stateDir, 'pids', group, `${resource}.json`), 'utf8'),
+      ) as { pid?: number };
       return typeof record.pid === 'number' ? record.pid : null;
     } catch {
       return null;
@@ -107,23 +117,31 @@ export class TestCluster {
 
   /** Waits until `server` reports the group online on `on`. */
   async groupOnline(server: string, group: string, on: string, deadlineMs: number): Promise<StatusSnapshot> {
-    return waitFor(`${group} online on ${on} as seen by ${server}`, async () => {
-      const status = await this.status(server);
-      const g = status.groups.find((x) => x.name === group);
-      return g?.state === 'online' && g.server === on ? status : undefined;
-    }, deadlineMs);
+    return waitFor(
+      `${group} online on ${on} as seen by ${server}`,
+      async () => {
+        const status = await this.status(server);
+        const g = status.groups.find((x) => x.name === group);
+        return g?.state === 'online' && g.server === on ? status : undefined;
+      },
+      deadlineMs,
+    );
   }
 
   async healthy(deadlineMs: number): Promise<void> {
-    await waitFor('a healthy cluster', async () => {
-      for (const s of this.demo.servers) {
-        if (!this.agents.get(s.name) || this.agents.get(s.name)?.exit) continue;
-        const status = await this.status(s.name);
-        if (status.servers.some((x) => x.state !== 'up')) return false;
-        if (status.groups.some((g) => g.run && g.state !== 'online')) return false;
-      }
-      return true;
-    }, deadlineMs);
+    await waitFor(
+      'a healthy cluster',
+      async () => {
+        for (const s of this.demo.servers) {
+          if (!this.agents.get(s.name) || this.agents.get(s.name)?.exit) continue;
+          const status = await this.status(s.name);
+          if (status.servers.some((x) => x.state !== 'up')) return false;
+          if (status.groups.some((g) => g.run && g.state !== 'online')) return false;
+        }
+        return true;
+      },
+      deadlineMs,
+    );
   }
 
   /** Runs the vigil CLI against one agent's socket. */
@@ -147,7 +165,11 @@ export class TestCluster {
   }
 }
 
-export function runCli(args: string[], timeoutMs = 15_000, env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  timeoutMs = 15_000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'vigil'), ...args], { env });
     let stdout = '';

@@ -28,14 +28,31 @@ after(async () => {
 });
 
 function body(incarnation: number, seq: number): Heartbeat {
-  return { kind: 'heartbeat', incarnation, seq, hears: [], quorate: true, service: 'running', groups: {}, intents: {} };
+  return {
+    kind: 'heartbeat',
+    incarnation,
+    seq,
+    hears: [],
+    quorate: true,
+    service: 'running',
+    groups: {},
+    intents: {},
+  };
 }
 
 function frame(fields: Partial<FrameFields>, key: Buffer): Buffer {
   const incarnation = fields.incarnation ?? 1;
   const seq = fields.seq ?? 1;
   return encodeFrame(
-    { cluster: 'demo', sender: 's2', incarnation, seq, sentAt: Date.now(), body: body(incarnation, seq), ...fields },
+    {
+      cluster: 'demo',
+      sender: 's2',
+      incarnation,
+      seq,
+      sentAt: Date.now(),
+      body: body(incarnation, seq),
+      ...fields,
+    },
     key,
   );
 }
@@ -45,7 +62,9 @@ async function send(datagrams: Buffer[], address: string): Promise<void> {
   let sent = 0;
   try {
     for (let i = 0; i < datagrams.length; i++) {
-      await new Promise<void>((resolve) => socket.send(datagrams[i], ports.heartbeatPort, address, () => resolve()));
+      await new Promise<void>((resolve) =>
+        socket.send(datagrams[i], ports.heartbeatPort, address, () => resolve()),
+      );
       // Pace by bytes, so the receiver's socket buffer never overflows (the kernel would drop, not count).
       // (Each datagram also costs about a kilobyte of buffer overhead.)
       sent += datagrams[i].length + 1024;
@@ -83,7 +102,11 @@ function tryWrongKey(address: string): Promise<void> {
 test('hostile datagrams and TLS clients are rejected and counted while the cluster stays healthy', async () => {
   const before = await cluster.status('s1');
   const key = deriveKey(loadClusterKey(cluster.demo.keyFile), 'demo', 'heartbeat');
-  const s2incarnation = (JSON.parse(readFileSync(join(cluster.server('s2').stateDir, 'agent.json'), 'utf8')) as { incarnation: number }).incarnation;
+  const s2incarnation = (
+    JSON.parse(readFileSync(join(cluster.server('s2').stateDir, 'agent.json'), 'utf8')) as {
+      incarnation: number;
+    }
+  ).incarnation;
   const valid = frame({ incarnation: s2incarnation, seq: 1 }, key);
   const kinds: Record<string, () => Buffer> = {
     forged: () => frame({}, randomBytes(32)),
@@ -111,11 +134,16 @@ test('hostile datagrams and TLS clients are rejected and counted while the clust
   ).catch((error: Error) => {
     throw new Error(`${error.message}; counted: ${JSON.stringify(last)}`);
   });
-  for (const kind of Object.keys(kinds)) assert.ok((status.dropped[kind] ?? 0) >= perKind * 0.95, `${kind}: ${status.dropped[kind]}`);
-  const s3 = await waitFor('wrong-key clients counted on s3', async () => {
-    const s = await cluster.status('s3');
-    return (s.dropped['peer-wrong-key'] ?? 0) >= 20 ? s : undefined;
-  }, 10_000);
+  for (const kind of Object.keys(kinds))
+    assert.ok((status.dropped[kind] ?? 0) >= perKind * 0.95, `${kind}: ${status.dropped[kind]}`);
+  const s3 = await waitFor(
+    'wrong-key clients counted on s3',
+    async () => {
+      const s = await cluster.status('s3');
+      return (s.dropped['peer-wrong-key'] ?? 0) >= 20 ? s : undefined;
+    },
+    10_000,
+  );
   assert.ok((s3.dropped['peer-wrong-key'] ?? 0) >= 20);
 
   // Nothing changed hands and nobody was declared down.

@@ -1,0 +1,185 @@
+// Checks the params of each method. A bad param is answered with InvalidParams naming the param and
+// what was expected; unknown params are refused too, so a misspelt option never silently does nothing.
+import type { OperatorCommand } from '../engine/io.js';
+import { ControlError } from './errors.js';
+import { isRecord } from './messages.js';
+import { ErrorCode, type MethodName, type Methods } from './protocol.js';
+
+export const METHOD_NAMES = Object.keys({
+  hello: true,
+  'status.get': true,
+  'status.subscribe': true,
+  command: true,
+  'alerts.list': true,
+  'alerts.ack': true,
+  'alerts.subscribe': true,
+  'logs.tail': true,
+} satisfies Record<MethodName, true>) as MethodName[];
+
+export const MAX_TAIL_LINES = 10_000;
+const MAX_ACK_IDS = 10_000;
+const MAX_NOTE_CHARS = 2_000;
+
+export function isMethodName(name: string): name is MethodName {
+  return (METHOD_NAMES as string[]).includes(name);
+}
+
+type Checker<M extends MethodName> = (params: Record<string, unknown>) => Methods[M]['params'];
+
+const checkers: { [M in MethodName]: Checker<M> } = {
+  hello(params) {
+    allowOnly(params, ['protocol', 'client'], 'hello');
+    const protocol = params.protocol;
+    if (typeof protocol !== 'number' || !Number.isInteger(protocol))
+      throw invalid('protocol', 'an integer protocol version', protocol);
+    const client = optionalString(params, 'client');
+    return client === undefined ? { protocol } : { protocol, client };
+  },
+  'status.get': (params) => noParams(params, 'status.get'),
+  'status.subscribe': (params) => noParams(params, 'status.subscribe'),
+  'alerts.subscribe': (params) => noParams(params, 'alerts.subscribe'),
+  command(params) {
+    allowOnly(params, ['command'], 'command');
+    return { command: checkOperatorCommand(params.command) };
+  },
+  'alerts.list'(params) {
+    allowOnly(params, ['unacknowledgedOnly'], 'alerts.list');
+    const unacknowledgedOnly = optionalBoolean(params, 'unacknowledgedOnly');
+    return unacknowledgedOnly === undefined ? {} : { unacknowledgedOnly };
+  },
+  'alerts.ack'(params) {
+    allowOnly(params, ['ids', 'note'], 'alerts.ack');
+    const ids = params.ids;
+    const note = optionalString(params, 'note', MAX_NOTE_CHARS);
+    const checked = ids === 'all' ? 'all' : checkIds(ids);
+    return note === undefined ? { ids: checked } : { ids: checked, note };
+  },
+  'logs.tail'(params) {
+    allowOnly(params, ['node', 'lines', 'follow'], 'logs.tail');
+    const result: Methods['logs.tail']['params'] = {};
+    const node = optionalString(params, 'node');
+    if (node !== undefined) result.node = node;
+    const lines = params.lines;
+    if (lines !== undefined) {
+      if (typeof lines !== 'number' || !Number.isInteger(lines) || lines < 0 || lines > MAX_TAIL_LINES)
+        throw invalid('lines', `an integer from 0 to ${MAX_TAIL_LINES}`, lines);
+      result.lines = lines;
+    }
+    const follow = optionalBoolean(params, 'follow');
+    if (follow !== undefined) result.follow = follow;
+    return result;
+  },
+};
+
+/** `params` as sent (absent, or anything); returns them checked, or throws InvalidParams. */
+export function checkParams<M extends MethodName>(method: M, params: unknown): Methods[M]['params'] {
+  if (params === undefined || params === null) params = {};
+  if (!isRecord(params))
+    throw new ControlError(
+      ErrorCode.InvalidParams,
+      `params of ${method} must be an object of named params, not ${describe(params)}`,
+    );
+  return (checkers[method] as Checker<M>)(params);
+}
+
+/** The fields each operator command takes; all are non-empty strings. */
+const commandFields: Record<OperatorCommand['op'], { required: string[]; optional?: string[] }> = {
+  'cluster-start': { required: [] },
+  'cluster-stop': { required: [] },
+  'cluster-suspend': { required: [] },
+  'cluster-resume': { required: [] },
+  'group-start': { required: ['group'], optional: ['server'] },
+  'group-stop': { required: ['group'] },
+  'group-move': { required: ['group', 'to'] },
+  'resource-start': { required: ['group', 'resource'] },
+  'resource-stop': { required: ['group', 'resource'] },
+  'monitor-suspend': { required: ['monitor'] },
+  'monitor-resume': { required: ['monitor'] },
+  'monitor-reset': { required: ['monitor'] },
+};
+
+function checkOperatorCommand(value: unknown): OperatorCommand {
+  if (!isRecord(value)) throw invalid('command', 'an object like {"op": "group-stop", ...}', value);
+  const op = value.op;
+  const ops = Object.keys(commandFields);
+  if (typeof op !== 'string' || !ops.includes(op))
+    throw invalid('command.op', `one of ${ops.join(', ')}`, op);
+  const fields = commandFields[op as OperatorCommand['op']];
+  const allowed = ['op', ...fields.required, ...(fields.optional ?? [])];
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key))
+      throw new ControlError(
+        ErrorCode.InvalidParams,
+        `unknown param command.${key} for ${op}; it takes ${allowed.join(', ')}`,
+      );
+  }
+  for (const key of [...fields.required, ...(fields.optional ?? [])]) {
+    const field = value[key];
+    if (field === undefined && !fields.required.includes(key)) continue;
+    if (typeof field !== 'string' || field === '')
+      throw invalid(`command.${key}`, `a non-empty string (the ${nameOf(key)} name)`, field);
+  }
+  return value as OperatorCommand;
+}
+
+function nameOf(key: string): string {
+  return key === 'to' ? 'server' : key;
+}
+
+function checkIds(ids: unknown): string[] {
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_ACK_IDS)
+    throw invalid('ids', `"all" or a list of 1 to ${MAX_ACK_IDS} alert ids`, ids);
+  ids.forEach((id, index) => {
+    if (typeof id !== 'string' || id === '') throw invalid(`ids[${index}]`, 'a non-empty alert id', id);
+  });
+  return ids as string[];
+}
+
+function noParams(params: Record<string, unknown>, method: string): Record<string, never> {
+  allowOnly(params, [], method);
+  return {};
+}
+
+function allowOnly(params: Record<string, unknown>, allowed: string[], method: string): void {
+  for (const key of Object.keys(params)) {
+    if (!allowed.includes(key))
+      throw new ControlError(
+        ErrorCode.InvalidParams,
+        `unknown param "${key}" for ${method}; ${allowed.length === 0 ? 'it takes none' : `it takes ${allowed.join(', ')}`}`,
+      );
+  }
+}
+
+function optionalString(params: Record<string, unknown>, key: string, maxChars = 1000): string | undefined {
+  const value = params[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > maxChars)
+    throw invalid(key, `a string of at most ${maxChars} characters`, value);
+  return value;
+}
+
+function optionalBoolean(params: Record<string, unknown>, key: string): boolean | undefined {
+  const value = params[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw invalid(key, 'true or false', value);
+  return value;
+}
+
+function invalid(param: string, expected: string, got: unknown): ControlError {
+  return new ControlError(
+    ErrorCode.InvalidParams,
+    `param ${param}: expected ${expected}, got ${describe(got)}`,
+    {
+      param,
+    },
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
