@@ -191,18 +191,16 @@ export class Agent {
       case 'start-resource':
       case 'stop-resource': {
         const action = output.type === 'start-resource' ? 'start' : 'stop';
-        void resources
-          .run(action, output)
-          .then((result) =>
-            this.feed({
-              type: 'resource-done',
-              now: this.now(),
-              group: output.group,
-              resource: output.resource,
-              action,
-              ...result,
-            }),
-          );
+        void resources.run(action, output).then((result) =>
+          this.feed({
+            type: 'resource-done',
+            now: this.now(),
+            group: output.group,
+            resource: output.resource,
+            action,
+            ...result,
+          }),
+        );
         return true;
       }
       case 'fence':

@@ -5,6 +5,7 @@ import { clusterCommand } from './cluster.js';
 import { configCommand } from './config.js';
 import { demoCommand } from './demo.js';
 import { groupCommand } from './group.js';
+import { keyCommand } from './key.js';
 import { logsCommand } from './logs.js';
 import { monitorCommand } from './monitor.js';
 import { statusCommand } from './status.js';
@@ -18,6 +19,7 @@ export const commands: Command[] = [
   logsCommand,
   demoCommand,
   configCommand,
+  keyCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {
