@@ -19,7 +19,8 @@ export const keyCommand: Command = {
       output.out(usage);
       return EXIT.ok;
     }
-    if (sub !== 'generate') throw new UsageError(sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`);
+    if (sub !== 'generate')
+      throw new UsageError(sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`);
     const { positionals } = parseCommandArgs(rest, {});
     if (positionals.length !== 1) throw new UsageError('give exactly one FILE');
     try {

@@ -188,15 +188,15 @@ function instructions(
     `  group batch runs on ${on('batch')}: it counts in ${cluster.batchCounterFile}`,
     '',
     'try, in another terminal:',
-    '  vigil status --demo',
+    '  npx vigil status --demo        (npx: from this checkout; or put bin/ on your PATH)',
     `  curl ${cluster.webUrl}`,
     '  vigil group move web --to s2 --wait --demo',
     `  vigil demo --crash ${web}           # ${web} crashes (agent and services killed): web fails over`,
     `  vigil demo --restart ${web}         # ${web} comes back`,
     ...(webAgent
       ? [
-          `  kill -9 ${webAgent.pid}              # only the agent of ${web} dies; its web-service lives on, so the`,
-          '                               # takeover finds the address in use and web does not run twice',
+          `  kill -9 ${webAgent.pid}              # only the agent of ${web} dies: its web-service dies with it`,
+          '                               # (the dead-man reaper), and web fails over',
         ]
       : []),
     '  vigil monitor suspend web-pid --demo',

@@ -43,7 +43,7 @@ test('runDemo starts the agents, waits until ready, shows events, and cleans up 
   assert.match(text, /group web runs on s1: http:\/\/127\.0\.0\.100:8080\//);
   assert.match(text, /vigil group move web --to s2 --wait --demo/);
   assert.match(text, /vigil demo --crash s1 +# s1 crashes \(agent and services killed\): web fails over/);
-  assert.match(text, /kill -9 \d+ +# only the agent of s1 dies; its web-service lives on/);
+  assert.match(text, /kill -9 \d+ +# only the agent of s1 dies: its web-service dies with it/);
   assert.ok(existsSync(join(dir, 'demo.pid')));
 
   // A second demo finds the first one running.
