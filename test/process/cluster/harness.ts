@@ -196,7 +196,9 @@ export class HttpWatcher {
   ) {
     this.done = (async () => {
       while (this.running) {
-        this.answers.push({ at: Date.now(), server: await this.poll() });
+        // Stamped with when the request was sent: an answer to an earlier request says nothing later.
+        const at = Date.now();
+        this.answers.push({ at, server: await this.poll() });
         await new Promise((resolve) => setTimeout(resolve, everyMs));
       }
     })();
