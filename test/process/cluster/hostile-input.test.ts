@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { deriveKey, loadClusterKey } from '../../../src/agent/cluster-key.js';
-import type { Heartbeat } from '../../../src/engine/messages.js';
 import { encodeFrame, type FrameFields } from '../../../src/links/frame.js';
 import { PEER_CIPHERS, PEER_TLS_VERSION } from '../../../src/links/peer/tls-psk.js';
 import { TestCluster, waitFor } from './harness.js';
+import { bareHeartbeat } from '../../unit/links/fixtures.js';
 
 const ports = { heartbeatPort: 44300, peerPort: 44301, webPort: 44380 };
 const perKind = 1000;
@@ -27,19 +27,6 @@ after(async () => {
   await cluster?.stop();
 });
 
-function body(incarnation: number, seq: number): Heartbeat {
-  return {
-    kind: 'heartbeat',
-    incarnation,
-    seq,
-    hears: [],
-    quorate: true,
-    service: 'running',
-    groups: {},
-    intents: {},
-  };
-}
-
 function frame(fields: Partial<FrameFields>, key: Buffer): Buffer {
   const incarnation = fields.incarnation ?? 1;
   const seq = fields.seq ?? 1;
@@ -50,7 +37,7 @@ function frame(fields: Partial<FrameFields>, key: Buffer): Buffer {
       incarnation,
       seq,
       sentAt: Date.now(),
-      body: body(incarnation, seq),
+      body: bareHeartbeat(incarnation, seq),
       ...fields,
     },
     key,

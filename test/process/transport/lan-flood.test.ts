@@ -6,27 +6,14 @@ import { createSocket, type Socket } from 'node:dgram';
 import { test } from 'node:test';
 import { ClusterKey, deriveKey } from '../../../src/agent/cluster-key.js';
 import { memoryLogger } from '../../../src/agent/logger.js';
-import type { Heartbeat } from '../../../src/engine/messages.js';
 import { encodeFrame, MAX_FRAME_BYTES, type FrameFields } from '../../../src/links/frame.js';
 import { LanLink, type LanDropReason } from '../../../src/links/lan.js';
 import { loopbackAddresses, randomPort, waitFor } from './helpers.js';
+import { bareHeartbeat } from '../../unit/links/fixtures.js';
 
 const CLUSTER = 'prod';
 const key = deriveKey(ClusterKey.fromBytes(randomBytes(32)), CLUSTER, 'heartbeat');
 const BETA_INCARNATION = 50;
-
-function heartbeat(incarnation: number, seq: number): Heartbeat {
-  return {
-    kind: 'heartbeat',
-    incarnation,
-    seq,
-    hears: [],
-    quorate: true,
-    service: 'running',
-    groups: {},
-    intents: {},
-  };
-}
 
 function frame(overrides: Partial<FrameFields>, signingKey = key): Buffer {
   const incarnation = overrides.incarnation ?? BETA_INCARNATION;
@@ -37,7 +24,7 @@ function frame(overrides: Partial<FrameFields>, signingKey = key): Buffer {
       incarnation,
       seq: 1,
       sentAt: Date.now(),
-      body: heartbeat(incarnation, 1),
+      body: bareHeartbeat(incarnation, 1),
       ...overrides,
     },
     signingKey,
@@ -116,7 +103,7 @@ test(
       await Promise.all([alpha.start(), beta.start()]);
       await new Promise<void>((resolve) => attacker.bind(0, attackerAddress, resolve));
       let seq = 0;
-      timer = setInterval(() => beta.sendHeartbeat(heartbeat(BETA_INCARNATION, ++seq)), 5);
+      timer = setInterval(() => beta.sendHeartbeat(bareHeartbeat(BETA_INCARNATION, ++seq)), 5);
       await waitFor('the first heartbeats', () => (alpha.stats().beta?.received ?? 0) >= 5);
 
       const before = alpha.stats().beta?.received ?? 0;

@@ -9,22 +9,10 @@ import type { Heartbeat } from '../../../src/engine/messages.js';
 import { encodeFrame } from '../../../src/links/frame.js';
 import { LanLink } from '../../../src/links/lan.js';
 import { loopbackAddresses, randomPort, waitFor } from './helpers.js';
+import { bareHeartbeat } from '../../unit/links/fixtures.js';
 
 const CLUSTER = 'prod';
 const key = deriveKey(ClusterKey.fromBytes(randomBytes(32)), CLUSTER, 'heartbeat');
-
-function heartbeat(incarnation: number, seq: number): Heartbeat {
-  return {
-    kind: 'heartbeat',
-    incarnation,
-    seq,
-    hears: [],
-    quorate: true,
-    service: 'running',
-    groups: {},
-    intents: {},
-  };
-}
 
 function makeLinks(names: string[], addresses: string[], port: number) {
   return names.map(
@@ -64,7 +52,9 @@ test(
       let seq = 0;
       timer = setInterval(() => {
         seq++;
-        links.forEach((link, index) => assert.equal(link.sendHeartbeat(heartbeat(100 + index, seq)), true));
+        links.forEach((link, index) =>
+          assert.equal(link.sendHeartbeat(bareHeartbeat(100 + index, seq)), true),
+        );
       }, 10);
       await waitFor(
         'every link to hear every peer 30 times with an RTT',
@@ -126,7 +116,7 @@ test('loss is the share of sequence numbers that never arrived', { timeout: 10_0
           incarnation: 5,
           seq,
           sentAt: Date.now(),
-          body: heartbeat(5, seq),
+          body: bareHeartbeat(5, seq),
         },
         key,
       );
@@ -156,7 +146,7 @@ test('a handler that throws is counted and the link keeps going', { timeout: 10_
       throw new Error('engine bug');
     });
     for (let seq = 1; seq <= 3; seq++) {
-      beta.sendHeartbeat(heartbeat(1, seq));
+      beta.sendHeartbeat(bareHeartbeat(1, seq));
       await waitFor(`heartbeat ${seq}`, () => calls === seq, 2000, 1);
     }
     assert.equal(alpha.counters()['internal-error'], 3);
@@ -182,7 +172,7 @@ test(
           `^Error: lan0: cannot bind UDP ${address.replace(/\./g, '\\.')} port ${port} for heartbeats \\(EADDRINUSE\\)`,
         ),
       );
-      assert.equal(second.sendHeartbeat(heartbeat(1, 1)), false);
+      assert.equal(second.sendHeartbeat(bareHeartbeat(1, 1)), false);
     } finally {
       await first.close();
       await second.close();

@@ -19,6 +19,11 @@ export function heartbeat(overrides: Partial<Heartbeat> = {}): Heartbeat {
   };
 }
 
+/** A heartbeat that says nothing beyond who and when: for tests about transport, not content. */
+export function bareHeartbeat(incarnation: number, seq: number): Heartbeat {
+  return heartbeat({ incarnation, seq, hears: [], groups: {}, intents: {} });
+}
+
 export function fields(overrides: Partial<FrameFields> = {}): FrameFields {
   return {
     cluster: 'prod',
