@@ -3,9 +3,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfigFile, formatProblem } from '../config/index.js';
+import { formatProblem } from '../config/problem.js';
+import { loadConfigIsolated } from './load-config-isolated.js';
+import { AuditLog } from '../control/audit.js';
 import { ControlServer, defaultSocketPath, defaultStateDir } from '../control/index.js';
 import { createLinks } from '../links/registry.js';
+import { AgentEndpoint, lanListenAddresses } from '../remote/agent-endpoint.js';
 import { monitorsWithoutDriver } from '../monitors/registry.js';
 import { DeadmanReaper } from '../resources/deadman-reaper.js';
 import { ProcessTable } from '../resources/process-table.js';
@@ -20,14 +23,17 @@ import { readJson, writeJsonAtomic } from './persistence.js';
 import { ResourceRunner } from './resource-runner.js';
 
 const usage = `usage: vigild --config FILE [--node NAME] [--state-dir DIR] [--socket PATH] [--log FILE]
-              [--key FILE] [--log-level debug|info|warn|error]
+              [--key FILE] [--log-level debug|info|warn|error] [--no-ssh] [--ssh-listen HOST:PORT]
 
   --config     the cluster file (identical on every server)
   --node       which server this is (default: the one whose LAN address is on this machine)
   --state-dir  persistent state (default: /var/lib/vigil as root, else ~/.local/state/vigil)
   --socket     control socket (default: /run/vigil/vigild.sock as root, else a per-user path)
   --log        JSON-lines log file (default: STATE_DIR/vigild.log)
-  --key        cluster key file (default: cluster.keyFile from the config)`;
+  --key        cluster key file (default: cluster.keyFile from the config)
+  --no-ssh     do not start the operators' SSH endpoint
+  --ssh-listen where the SSH endpoint listens, HOST:PORT[,HOST:PORT] (default: this server's LAN
+               addresses on cluster.sshPort)`;
 
 class StartupError extends Error {}
 
@@ -41,6 +47,8 @@ async function main(): Promise<void> {
       log: { type: 'string' },
       key: { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
+      'no-ssh': { type: 'boolean', default: false },
+      'ssh-listen': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -53,7 +61,7 @@ async function main(): Promise<void> {
   if (!['debug', 'info', 'warn', 'error'].includes(level))
     throw new StartupError(`--log-level ${level}: use debug, info, warn or error`);
 
-  const loaded = await loadConfigFile(values.config);
+  const loaded = await loadConfigIsolated(values.config);
   if (!loaded.ok) {
     const lines = loaded.readError ? [loaded.readError] : loaded.problems.map(formatProblem);
     throw new StartupError(`${values.config} is not a valid cluster file:\n${lines.join('\n')}`);
@@ -114,10 +122,38 @@ async function main(): Promise<void> {
     incarnation,
   );
   agent.start();
-  const control = new ControlServer(agent, { logger });
+  const audit = new AuditLog(join(stateDir, 'audit.log'), logger);
+  const record = (entry: Parameters<AuditLog['record']>[0]) => audit.record(entry);
+  const control = new ControlServer(agent, { logger, audit: record });
   const socketPath = values.socket ?? defaultSocketPath();
   await control.listenUnix(socketPath);
   logger.info('control-listening', { socket: socketPath });
+
+  let endpoint: AgentEndpoint | null = null;
+  if (!values['no-ssh']) {
+    const listen = values['ssh-listen']
+      ? parseListen(values['ssh-listen'])
+      : lanListenAddresses(model, self, config.cluster.sshPort);
+    if (listen.length === 0) logger.warn('ssh-not-started', { reason: `server ${self} has no LAN address` });
+    else {
+      endpoint = new AgentEndpoint({
+        backend: agent,
+        operators: config.operators,
+        stateDir,
+        listen,
+        logger,
+        audit: record,
+      });
+      try {
+        await endpoint.start();
+      } catch (error) {
+        await agent.stop();
+        await control.close();
+        reaper.close();
+        throw new StartupError((error as Error).message);
+      }
+    }
+  }
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -126,12 +162,24 @@ async function main(): Promise<void> {
     logger.info('signal', { signal });
     void agent
       .stop()
+      .then(() => endpoint?.close())
       .then(() => control.close())
       .then(() => reaper.close())
       .then(() => process.exit(0));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** `HOST:PORT[,HOST:PORT]`, IPv6 hosts in brackets. */
+function parseListen(text: string): { host: string; port: number }[] {
+  return text.split(',').map((item) => {
+    const match = /^\[?([^\]]*?)\]?:(\d+)$/.exec(item.trim());
+    const port = match ? Number(match[2]) : NaN;
+    if (!match || !match[1] || port > 65535)
+      throw new StartupError(`--ssh-listen ${item}: expected HOST:PORT, e.g. 10.0.0.1:29022`);
+    return { host: match[1], port };
+  });
 }
 
 main().catch((error: unknown) => {

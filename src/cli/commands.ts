@@ -1,8 +1,10 @@
 // The registry of `vigil` commands. A new command is a file exporting a Command and a line here.
 import type { Command } from './command.js';
 import { alertsCommand } from './alerts.js';
+import { bridgeCommand } from './bridge.js';
 import { clusterCommand } from './cluster.js';
 import { configCommand } from './config.js';
+import { consoleCommand } from './console.js';
 import { demoCommand } from './demo.js';
 import { groupCommand } from './group.js';
 import { keyCommand } from './key.js';
@@ -12,6 +14,7 @@ import { statusCommand } from './status.js';
 
 export const commands: Command[] = [
   statusCommand,
+  consoleCommand,
   groupCommand,
   monitorCommand,
   clusterCommand,
@@ -20,6 +23,7 @@ export const commands: Command[] = [
   demoCommand,
   configCommand,
   keyCommand,
+  bridgeCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

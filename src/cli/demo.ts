@@ -5,13 +5,23 @@ import { runDemo, stopDemo } from '../demo/run.js';
 import { parseCommandArgs } from './args.js';
 import { EXIT, UsageError, type Command } from './command.js';
 
+/** The console on the demo's servers (when the demo runs on a terminal). */
+async function openConsole(servers: { name: string; socket: string }[]): Promise<void> {
+  const { unixNodeSource } = await import('../console/data/node-source.js');
+  const { loadTheme } = await import('../console/theme.js');
+  const { runConsole } = await import('../console/run.js');
+  const sources = servers.map((server) => unixNodeSource(server.name, server.socket));
+  await runConsole({ clusters: new Map([['demo', sources]]), initial: 'demo', theme: loadTheme().theme });
+}
+
 const usage = `usage: vigil demo [--headless]
        vigil demo --crash SERVER | --restart SERVER | --stop
 
 Writes a demo cluster under ${demoDir()} (three servers s1 s2 s3 on 127.0.0.1-3, a
 group "web" serving http://127.0.0.100:8080/ and a group "batch"), starts its three agents, waits
-until the cluster is up and prints what to try. Then it shows a line for every change (servers,
-groups, monitors, alerts) until Ctrl-C, which stops the agents and cleans up.
+until the cluster is up and prints what to try. On a terminal it then opens the console (vigil console --demo); otherwise it
+shows a line for every change (servers, groups, monitors, alerts). Ctrl-C (or q in the console)
+stops the agents and cleans up.
 
   --headless         no live event lines: start, print what to try, and wait for Ctrl-C or SIGTERM
   --crash SERVER     make a server of the running demo crash: kill -9 of its agent and its services
@@ -44,6 +54,11 @@ export const demoCommand: Command = {
     if (values.crash !== undefined) return crashServer(output, values.crash);
     if (values.restart !== undefined) return restartServer(output, values.restart);
     if (values.stop) return stopDemo(output);
-    return runDemo({ output, headless: values.headless === true });
+    const interactive = process.stdout.isTTY === true && process.stdin.isTTY === true;
+    return runDemo({
+      output,
+      headless: values.headless === true,
+      ...(interactive ? { console: openConsole } : {}),
+    });
   },
 };

@@ -10,21 +10,20 @@ import { localTime } from './time-format.js';
 const DEFAULT_LINES = 50;
 const MAX_LINES = 10_000;
 
-const usage = `usage: vigil logs tail [--node SERVER] [--lines N] [--follow] [--json] [--socket PATH | --demo]
+const usage = `usage: vigil logs tail [--server NAME] [--lines N] [--follow] [--json] [--socket PATH | --demo | --node HOST]
 
-  --node SERVER   whose log: a server of the cluster (default: the server the agent runs on)
+  --server NAME   whose log: a server of the cluster (default: the server the agent runs on)
   --lines N       how many of the last lines (default ${DEFAULT_LINES}, at most ${MAX_LINES})
   --follow        keep printing new lines until interrupted (Ctrl-C)
   --json          one JSON object per line, as the agent logs them
-${agentOptionsUsage.split('\n').slice(0, 2).join('\n')}
+${agentOptionsUsage}
 
 exit codes: 0 done, 1 the agent could not get that server's log, 2 no agent answers or wrong usage`;
 
-// Here --node names the server whose log to read, not a host to reach over SSH.
-const { node: _remote, ...connectionOptions } = agentOptions;
+// --server names the server whose log to read; --node, as everywhere, the host to reach over SSH.
 const logsOptions = {
-  ...connectionOptions,
-  node: { type: 'string' },
+  ...agentOptions,
+  server: { type: 'string' },
   lines: { type: 'string' },
   follow: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -41,9 +40,12 @@ async function tail(args: string[], output: Output): Promise<number> {
   if (!/^\d+$/.test(values.lines ?? '0') || lines > MAX_LINES)
     throw new UsageError(`--lines takes a whole number from 0 to ${MAX_LINES}, not "${values.lines}"`);
   const print = (line: LogLine) => output.out(values.json ? JSON.stringify(line) : readableLogLine(line));
-  const target = { socket: values.socket, demo: values.demo };
-  return withAgent(target, async ({ client }) => {
-    const params = { lines, follow: values.follow === true, ...(values.node ? { node: values.node } : {}) };
+  return withAgent(values, async ({ client }) => {
+    const params = {
+      lines,
+      follow: values.follow === true,
+      ...(values.server ? { node: values.server } : {}),
+    };
     if (!values.follow) {
       for (const line of await client.call('logs.tail', params)) print(line);
       return EXIT.ok;

@@ -2,6 +2,7 @@
 // request gets a specific error, never an exception), and feeds the client's subscriptions.
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../agent/logger.js';
+import { AUDITED_METHODS, type AuditEntry } from './audit.js';
 import { ControlError, toControlError } from './errors.js';
 import { LineSplitter } from './lines.js';
 import { encodeError, encodeNotification, encodeResult, isRecord, type RequestId } from './messages.js';
@@ -23,6 +24,12 @@ export interface ConnectionOptions {
   maxLineBytes: number;
   statusIntervalMs: number;
   maxQueuedEvents: number;
+  /** Where the connection comes from, for the audit log: `ip:port` or `local`. */
+  source?: string;
+  /** null when this connection may make the call, else why not (answered with Forbidden). */
+  authorize?: (method: string, params: unknown) => string | null;
+  /** Receives every state-changing call (AUDITED_METHODS) once it has ended. */
+  audit?: (entry: AuditEntry) => void;
 }
 
 /** A handler's answer; `afterReply` starts notifications only once the reply is on its way. */
@@ -163,12 +170,39 @@ export class Connection {
   }
 
   private run<M extends MethodName>(method: M, rawParams: unknown): Promise<Reply> {
+    let params: Methods[M]['params'];
+    let reply: Promise<Reply>;
     try {
-      const params = checkParams(method, rawParams);
-      return (this.handlers[method] as (params: Methods[M]['params']) => Promise<Reply>)(params);
+      params = checkParams(method, rawParams);
+      const denied = this.options.authorize?.(method, params) ?? null;
+      reply =
+        denied === null
+          ? (this.handlers[method] as (params: Methods[M]['params']) => Promise<Reply>)(params)
+          : Promise.reject(new ControlError(ErrorCode.Forbidden, denied));
     } catch (error) {
       return Promise.reject(error);
     }
+    const audit = this.options.audit;
+    if (!audit || !AUDITED_METHODS.has(method)) return reply;
+    const entry = (ok: boolean, result: unknown): AuditEntry => ({
+      at: new Date().toISOString(),
+      operator: this.operator,
+      source: this.options.source ?? 'local',
+      method,
+      params,
+      ok,
+      result,
+    });
+    return reply.then(
+      (done) => {
+        audit(entry(true, done.result));
+        return done;
+      },
+      (error: unknown) => {
+        audit(entry(false, toControlError(error, method).toObject()));
+        throw error;
+      },
+    );
   }
 
   private readonly handlers: Handlers = {

@@ -5,6 +5,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../agent/logger.js';
+import type { AuditEntry } from './audit.js';
 import { Connection } from './connection.js';
 import { MAX_LINE_BYTES } from './lines.js';
 import type { ControlBackend } from './protocol.js';
@@ -19,6 +20,13 @@ export interface ControlServerOptions {
   statusIntervalMs?: number;
   /** Alert and log notifications a congested connection may hold before it is closed. */
   maxQueuedEvents?: number;
+  /**
+   * Role check for every call: null allows it, a message refuses it with ErrorCode.Forbidden. Not
+   * set on the unix socket's server (file permissions decide there); the SSH endpoint sets it.
+   */
+  authorize?: (operator: string, method: string, params: unknown) => string | null;
+  /** Receives every state-changing call (command, alerts.ack) with its outcome: the audit log. */
+  audit?: (entry: AuditEntry) => void;
 }
 
 /** Unix socket paths longer than this do not fit in sockaddr_un on Linux. */
@@ -71,11 +79,13 @@ export class ControlServer {
   }
 
   /** Serves the control API on one stream (a unix socket connection, an SSH channel, a test pipe). */
-  serveStream(stream: Duplex, operator: string): void {
+  /** `source` (`ip:port`, or `local`) goes into the audit log. */
+  serveStream(stream: Duplex, operator: string, source = 'local'): void {
     if (this.closing) {
       stream.destroy();
       return;
     }
+    const authorize = this.options.authorize;
     const connection = new Connection(
       stream,
       operator,
@@ -85,6 +95,9 @@ export class ControlServer {
         maxLineBytes: this.options.maxLineBytes ?? MAX_LINE_BYTES,
         statusIntervalMs: this.options.statusIntervalMs ?? 100,
         maxQueuedEvents: this.options.maxQueuedEvents ?? 5000,
+        source,
+        authorize: authorize && ((method, params) => authorize(operator, method, params)),
+        audit: this.options.audit,
       },
       (closed) => this.connections.delete(closed),
     );

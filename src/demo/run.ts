@@ -39,12 +39,18 @@ export interface DemoOptions {
   stopDeadlineMs?: number;
   cluster?: DemoClusterOptions;
   agent?: StartAgentOptions;
+  /** Instead of event lines (unless headless): opens the console on the demo's servers; the demo stops when it closes. */
+  console?: (servers: { name: string; socket: string }[]) => Promise<void>;
 }
 
 const GROUPS = ['web', 'batch'];
 
 export async function runDemo(options: DemoOptions): Promise<number> {
-  const { output } = options;
+  let consoleOpen = false;
+  const output: DemoOutput = {
+    out: (text) => (consoleOpen ? undefined : options.output.out(text)),
+    err: (text) => (consoleOpen ? undefined : options.output.err(text)),
+  };
   const layout = demoLayout(options.dir ?? demoDir());
   const running = await answeringServer(layout);
   if (running) {
@@ -109,7 +115,16 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const ready = await startUp(cluster, agents, stop.signal, options.readyTimeoutMs ?? 20_000);
     up = true;
     output.out(instructions(cluster, agents, ready.groups));
-    if (!options.headless) watcher.start();
+    if (!options.headless && options.console) {
+      consoleOpen = true;
+      options
+        .console(cluster.servers.map(({ name, socket }) => ({ name, socket })))
+        .catch((error: Error) => options.output.err(`the console failed: ${error.message}`))
+        .finally(() => {
+          consoleOpen = false;
+          stop.abort(new Error('console closed'));
+        });
+    } else if (!options.headless) watcher.start();
     await new Promise<void>((resolve) => {
       if (stop.signal.aborted) resolve();
       stop.signal.addEventListener('abort', () => resolve(), { once: true });

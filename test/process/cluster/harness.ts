@@ -56,7 +56,9 @@ export class TestCluster {
 
   static async start(ports: ClusterPorts): Promise<TestCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-process-'));
-    const demo = await writeDemoCluster(dir, { ...ports, webHost: '127.0.0.100' });
+    // Each test file's cluster needs its own SSH port too: files run concurrently.
+    const sshPort = ports.heartbeatPort + 2;
+    const demo = await writeDemoCluster(dir, { ...ports, sshPort, webHost: '127.0.0.100' });
     const cluster = new TestCluster(dir, demo);
     for (const server of demo.servers) cluster.startAgent(server.name);
     return cluster;

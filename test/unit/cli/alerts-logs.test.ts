@@ -82,7 +82,7 @@ test('logs tail prints readable lines, --lines and --json; another server unreac
       .map((line) => JSON.parse(line) as unknown),
     backend.logLines,
   );
-  const other = await vigil(['logs', 'tail', '--node', 's7', '--socket', socket]);
+  const other = await vigil(['logs', 'tail', '--server', 's7', '--socket', socket]);
   assert.equal(other.code, 1);
   assert.match(other.stderr, /vigil logs: server s7 cannot be reached/);
   const bad = await vigil(['logs', 'tail', '--lines', 'many']);

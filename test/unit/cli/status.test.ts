@@ -113,10 +113,10 @@ test('--demo uses the first demo server that answers, and says when none does', 
   assert.match(run.stdout, /as seen by s2/);
 });
 
-test('--node is refused for now with a clear message; wrong usage is exit 2', async () => {
-  const remote = await vigil(['status', '--node', 'db1']);
+test('SSH options without --node are refused (see test/unit/remote); wrong usage is exit 2', async () => {
+  const remote = await vigil(['status', '--accept-new']);
   assert.equal(remote.code, 2);
-  assert.match(remote.stderr, /--node db1: reaching a server over SSH is not available yet/);
+  assert.match(remote.stderr, /--accept-new goes with --node HOST/);
   const both = await vigil(['status', '--demo', '--socket', '/x']);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /give --socket or --demo, not both/);

@@ -1,0 +1,101 @@
+// `vigil console`: the live console (Ink, full screen) on the demo cluster, local sockets, or a
+// cluster of ~/.config/vigil/console.yaml.
+import { demoDir } from '../control/paths.js';
+import { defaultSocketPath } from '../control/paths.js';
+import { consoleConfigPath, readConsoleConfig } from '../console/config.js';
+import { unixNodeSource, type NodeSource } from '../console/data/node-source.js';
+import { loadTheme } from '../console/theme.js';
+import { demoLayout } from '../demo/layout.js';
+import { parseCommandArgs } from './args.js';
+import { CommandFailure, EXIT, UsageError, type Command } from './command.js';
+
+const usage = `usage: vigil console [--demo | --socket PATH ... | CLUSTER] [--theme NAME] [--read-only]
+
+The live console: the cluster tree (servers, links, groups, resources, monitors), the heartbeat
+matrix, alerts and logs, with every node's connection state. Press ? inside for the keys.
+
+  --demo          the local demo cluster (vigil demo): all three of its servers
+  --socket PATH   an agent's control socket; repeat it for several nodes of one cluster
+                  (default: $VIGIL_SOCKET, else ${defaultSocketPath()})
+  CLUSTER         a cluster of ${consoleConfigPath()} (nodes with socket: PATH)
+  --node HOST     a server over SSH (not available yet)
+  --theme NAME    default, dark, light, high-contrast, monochrome, or a YAML file
+                  (default: $VIGIL_THEME; monochrome when NO_COLOR is set)
+  --read-only     hide every action that changes the cluster
+
+exit codes: 0 done, 2 wrong usage or not a terminal`;
+
+export const consoleCommand: Command = {
+  name: 'console',
+  summary: 'the live console: tree, heartbeats, alerts, logs and actions',
+  usage,
+  async run(args, output) {
+    const { values, positionals } = parseCommandArgs(args, {
+      demo: { type: 'boolean' },
+      socket: { type: 'string', multiple: true },
+      node: { type: 'string', multiple: true },
+      theme: { type: 'string' },
+      'read-only': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      output.out(usage);
+      return EXIT.ok;
+    }
+    if (values.node)
+      throw new CommandFailure(
+        '--node: reaching servers over SSH is not available yet; give --socket PATH or --demo',
+        EXIT.usage,
+      );
+    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    const given = [values.demo === true, values.socket !== undefined, positionals.length > 0].filter(Boolean);
+    if (given.length > 1) throw new UsageError('give one of --demo, --socket and CLUSTER');
+    const clusters = new Map<string, NodeSource[]>();
+    let initial = 'local';
+    const config = readConsoleConfig();
+    for (const [name, nodes] of config?.clusters ?? [])
+      clusters.set(
+        name,
+        nodes.flatMap((node) => (node.socket ? [unixNodeSource(node.name, node.socket)] : [])),
+      );
+    if (positionals[0] !== undefined) {
+      initial = positionals[0];
+      const nodes = config?.clusters.get(initial);
+      if (!nodes)
+        throw new CommandFailure(
+          `no cluster "${initial}" in ${consoleConfigPath()}${config ? ` (clusters: ${[...config.clusters.keys()].join(', ')})` : ' (the file does not exist)'}`,
+          EXIT.usage,
+        );
+      if (nodes.some((node) => !node.socket))
+        throw new CommandFailure(
+          `cluster ${initial}: nodes reached over SSH (host:) are not available yet; give them socket: PATH`,
+          EXIT.usage,
+        );
+    } else if (values.demo) {
+      initial = 'demo';
+      clusters.set(initial, demoSources());
+    } else {
+      const sockets = values.socket ?? [process.env.VIGIL_SOCKET ?? defaultSocketPath()];
+      clusters.set(
+        initial,
+        sockets.map((socket, index) =>
+          unixNodeSource(sockets.length === 1 ? 'local' : `node${index + 1}`, socket),
+        ),
+      );
+    }
+    if (!process.stdout.isTTY || !process.stdin.isTTY)
+      throw new CommandFailure(
+        'the console needs a terminal (stdin and stdout); for scripts use vigil status, vigil alerts or vigil logs',
+        EXIT.usage,
+      );
+    const { theme, warnings } = loadTheme({ name: values.theme });
+    for (const warning of warnings) output.err(`vigil console: ${warning}`);
+    const { runConsole } = await import('../console/run.js');
+    await runConsole({ clusters, initial, theme, readOnly: values['read-only'] === true });
+    return EXIT.ok;
+  },
+};
+
+export function demoSources(dir = demoDir()): NodeSource[] {
+  return demoLayout(dir).servers.map((server) => unixNodeSource(server.name, server.socket));
+}

@@ -1,0 +1,83 @@
+// Starts the console full screen on the alternate screen and restores the terminal on every way out:
+// q, Ctrl-C, SIGTERM, and a crash.
+import { render } from 'ink';
+import { LiveStore } from './data/live-store.js';
+import type { NodeSource } from './data/node-source.js';
+import type { ConsoleStore } from './data/types.js';
+import { App } from './app.js';
+import { loadTheme, type Theme } from './theme.js';
+
+export interface ConsoleOptions {
+  /** The clusters the operator can switch between, each a list of nodes. */
+  clusters: Map<string, NodeSource[]>;
+  initial: string;
+  theme: Theme;
+  readOnly?: boolean;
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+}
+
+const ENTER_ALT = '\x1b[?1049h\x1b[H';
+const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
+
+export async function runConsole(options: ConsoleOptions): Promise<void> {
+  const stdout = options.stdout ?? process.stdout;
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    stdout.write(LEAVE_ALT);
+  };
+  const onExit = () => restore();
+  const onCrash = (error: unknown) => {
+    restore();
+    process.stderr.write(`vigil console: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(1);
+  };
+  process.on('exit', onExit);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  stdout.write(ENTER_ALT);
+
+  let store: ConsoleStore = new LiveStore(options.clusters.get(options.initial) ?? []);
+  let generation = 0;
+  const switchCluster = (name: string): string | undefined => {
+    const sources = options.clusters.get(name);
+    if (!sources) return `no cluster "${name}" (known: ${[...options.clusters.keys()].join(', ') || 'none'})`;
+    store.close();
+    store = new LiveStore(sources);
+    generation++;
+    setImmediate(() => instance.rerender(element()));
+    return undefined;
+  };
+  const element = () => (
+    <App
+      key={generation}
+      store={store}
+      theme={options.theme}
+      readOnly={options.readOnly ?? false}
+      loadTheme={(name) => {
+        const { theme, warnings } = loadTheme({ name });
+        return warnings.length > 0 ? (warnings[0] as string) : theme;
+      }}
+      switchCluster={switchCluster}
+    />
+  );
+  const instance = render(element(), {
+    stdout,
+    ...(options.stdin ? { stdin: options.stdin } : {}),
+    exitOnCtrlC: true,
+  });
+  const onTerm = () => instance.unmount();
+  process.on('SIGTERM', onTerm);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    process.off('SIGTERM', onTerm);
+    store.close();
+    restore();
+    process.off('exit', onExit);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  }
+}

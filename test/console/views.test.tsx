@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { render } from 'ink-testing-library';
+import { App } from '../../src/console/app.js';
+import { clusterModel } from '../../src/console/data/cluster-model.js';
+import { StaticStore } from '../../src/console/data/static-store.js';
+import { KEYMAP } from '../../src/console/keymap.js';
+import { loadTheme, themeNames } from '../../src/console/theme.js';
+import { degraded, healthy, partitioned } from './fixtures.js';
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 60));
+const TAB = '\t';
+
+async function screens(nodes: ReturnType<typeof healthy>, theme = loadTheme({ env: {} }).theme) {
+  const store = new StaticStore(nodes);
+  const app = render(<App store={store} theme={theme} rows={40} bell={() => {}} />);
+  await tick();
+  await tick();
+  const frames: string[] = [app.lastFrame() ?? ''];
+  for (let pane = 1; pane < 4; pane++) {
+    app.stdin.write(TAB);
+    await tick();
+    frames.push(app.lastFrame() ?? '');
+  }
+  app.unmount();
+  return {
+    tree: frames[0] as string,
+    heartbeat: frames[1] as string,
+    alerts: frames[2] as string,
+    logs: frames[3] as string,
+  };
+}
+
+for (const name of themeNames()) {
+  test(`healthy cluster, theme ${name}`, async () => {
+    const theme = loadTheme({ name, env: {} }).theme;
+    const { tree, heartbeat, alerts, logs } = await screens(healthy(), theme);
+    assert.match(tree, /cluster demo ✔ running/);
+    assert.match(tree, /web\s+✔ online\s+on s1/);
+    assert.match(tree, /web-pid\s+✔ ok .*last ok 3s ago · reactivate 1\/3 · failover 0\/1 → stop group/);
+    assert.match(tree, /s1 ✔ connected\s+s2 ✔ connected/);
+    assert.doesNotMatch(tree, /disagree/);
+    assert.match(heartbeat, /✔ lan1 up 0\.4ms/);
+    assert.match(alerts, /no alerts/);
+    assert.match(logs, /logs of every node \(merged\)/);
+  });
+
+  test(`degraded cluster, theme ${name}`, async () => {
+    const theme = loadTheme({ name, env: {} }).theme;
+    const { tree, heartbeat, alerts } = await screens(degraded(), theme);
+    assert.match(tree, /s3\s+✖ down .*unreachable from this console/);
+    assert.match(tree, /web-pid\s+✖ error/);
+    assert.match(tree, /s3 ✖ unreachable \(ECONNREFUSED\)/);
+    assert.match(heartbeat, /✖ lan1 down/);
+    assert.match(heartbeat, /s3\s+not reachable from this console/);
+    assert.match(alerts, /✖ critical/);
+    assert.match(alerts, /server s3 is down/);
+    assert.match(alerts, /unacked/);
+  });
+
+  test(`partitioned cluster, theme ${name}`, async () => {
+    const theme = loadTheme({ name, env: {} }).theme;
+    const { tree } = await screens(partitioned(), theme);
+    assert.match(tree, /nodes disagree: possible partition/);
+    assert.match(tree, /group web: s1 says online on s1, s2 says online on s2/);
+  });
+}
+
+test('the cluster model tells down from unreachable and finds disagreements', () => {
+  const model = clusterModel({ version: 1, nodes: degraded() });
+  assert.deepEqual(model.reachable, ['s1', 's2']);
+  assert.deepEqual(model.unreachable, [{ name: 's3', reason: 'ECONNREFUSED' }]);
+  assert.equal(model.view?.servers.find((server) => server.name === 's3')?.state, 'down');
+  assert.deepEqual(model.disagreements, []);
+  const split = clusterModel({ version: 1, nodes: partitioned() });
+  assert.ok(split.disagreements.some((line) => line.startsWith('server s1:')));
+});
+
+test('help lists every key of the registry; the footer shows the hints', async () => {
+  const app = render(
+    <App store={new StaticStore(healthy())} theme={loadTheme({ env: {} }).theme} rows={60} />,
+  );
+  await tick();
+  await tick();
+  assert.match(app.lastFrame() ?? '', /Tab next pane/);
+  app.stdin.write('?');
+  await tick();
+  await tick();
+  const help = app.lastFrame() ?? '';
+  for (const binding of KEYMAP) assert.ok(help.includes(binding.description), `help lacks ${binding.keys}`);
+  assert.match(help, /move GROUP SERVER/);
+  app.unmount();
+});
+
+test('read-only hides actions from help and refuses them in the palette', async () => {
+  const store = new StaticStore(healthy());
+  const app = render(<App store={store} theme={loadTheme({ env: {} }).theme} rows={60} readOnly />);
+  await tick();
+  await tick();
+  assert.match(app.lastFrame() ?? '', /read-only/);
+  app.stdin.write('?');
+  await tick();
+  await tick();
+  const help = app.lastFrame() ?? '';
+  assert.doesNotMatch(help, /move the selected group/);
+  assert.doesNotMatch(help, /acknowledge every alert/);
+  assert.doesNotMatch(help, /move GROUP SERVER/);
+  app.stdin.write('\x1b');
+  await tick();
+  await tick();
+  for (const key of [':', 'm', 'o', 'v', 'e', ' ', 'w', 'e', 'b', ' ', 's', '2', '\r']) {
+    app.stdin.write(key);
+    await tick();
+  }
+  assert.match(app.lastFrame() ?? '', /read-only/);
+  assert.deepEqual(store.sent, []);
+  app.unmount();
+});
