@@ -4,6 +4,7 @@ import { demoDir } from '../control/paths.js';
 import { defaultSocketPath } from '../control/paths.js';
 import { consoleConfigPath, readConsoleConfig } from '../console/config.js';
 import { unixNodeSource, type NodeSource } from '../console/data/node-source.js';
+import { connectAgent, nodeTargetOf, type AgentTarget } from './agent-connection.js';
 import { loadTheme } from '../console/theme.js';
 import { demoLayout } from '../demo/layout.js';
 import { parseCommandArgs } from './args.js';
@@ -18,7 +19,9 @@ matrix, alerts and logs, with every node's connection state. Press ? inside for 
   --socket PATH   an agent's control socket; repeat it for several nodes of one cluster
                   (default: $VIGIL_SOCKET, else ${defaultSocketPath()})
   CLUSTER         a cluster of ${consoleConfigPath()} (nodes with socket: PATH)
-  --node HOST     a server over SSH (not available yet)
+  --node HOST     a server over SSH; repeat it for several nodes of one cluster
+  --accept-new, --known-hosts FILE, --ssh-port PORT, --identity FILE, --via openssh
+                  as for the other commands (see vigil status --help)
   --theme NAME    default, dark, light, high-contrast, monochrome, or a YAML file
                   (default: $VIGIL_THEME; monochrome when NO_COLOR is set)
   --read-only     hide every action that changes the cluster
@@ -34,6 +37,11 @@ export const consoleCommand: Command = {
       demo: { type: 'boolean' },
       socket: { type: 'string', multiple: true },
       node: { type: 'string', multiple: true },
+      'accept-new': { type: 'boolean' },
+      'known-hosts': { type: 'string' },
+      'ssh-port': { type: 'string' },
+      identity: { type: 'string', multiple: true },
+      via: { type: 'string' },
       theme: { type: 'string' },
       'read-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -42,21 +50,32 @@ export const consoleCommand: Command = {
       output.out(usage);
       return EXIT.ok;
     }
-    if (values.node)
-      throw new CommandFailure(
-        '--node: reaching servers over SSH is not available yet; give --socket PATH or --demo',
-        EXIT.usage,
-      );
+    const ssh: AgentTarget = {
+      'accept-new': values['accept-new'],
+      'known-hosts': values['known-hosts'],
+      'ssh-port': values['ssh-port'],
+      identity: values.identity,
+      via: values.via,
+    };
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
-    const given = [values.demo === true, values.socket !== undefined, positionals.length > 0].filter(Boolean);
-    if (given.length > 1) throw new UsageError('give one of --demo, --socket and CLUSTER');
+    const given = [
+      values.demo === true,
+      values.socket !== undefined,
+      values.node !== undefined,
+      positionals.length > 0,
+    ].filter(Boolean);
+    if (given.length > 1) throw new UsageError('give one of --demo, --socket, --node and CLUSTER');
     const clusters = new Map<string, NodeSource[]>();
     let initial = 'local';
     const config = readConsoleConfig();
     for (const [name, nodes] of config?.clusters ?? [])
       clusters.set(
         name,
-        nodes.flatMap((node) => (node.socket ? [unixNodeSource(node.name, node.socket)] : [])),
+        nodes.map((node) =>
+          node.socket
+            ? unixNodeSource(node.name, node.socket)
+            : sshNodeSource(node.host ?? node.name, ssh, node.name),
+        ),
       );
     if (positionals[0] !== undefined) {
       initial = positionals[0];
@@ -66,11 +85,11 @@ export const consoleCommand: Command = {
           `no cluster "${initial}" in ${consoleConfigPath()}${config ? ` (clusters: ${[...config.clusters.keys()].join(', ')})` : ' (the file does not exist)'}`,
           EXIT.usage,
         );
-      if (nodes.some((node) => !node.socket))
-        throw new CommandFailure(
-          `cluster ${initial}: nodes reached over SSH (host:) are not available yet; give them socket: PATH`,
-          EXIT.usage,
-        );
+    } else if (values.node) {
+      clusters.set(
+        initial,
+        values.node.map((node) => sshNodeSource(node, ssh)),
+      );
     } else if (values.demo) {
       initial = 'demo';
       clusters.set(initial, demoSources());
@@ -98,4 +117,18 @@ export const consoleCommand: Command = {
 
 export function demoSources(dir = demoDir()): NodeSource[] {
   return demoLayout(dir).servers.map((server) => unixNodeSource(server.name, server.socket));
+}
+
+/**
+ * A node reached over SSH (the agent's endpoint, or the site's sshd with --via openssh). The host
+ * key is always verified; an unknown one is accepted only with --accept-new. The console's own
+ * loop reconnects, showing why a node is unreachable meanwhile.
+ */
+function sshNodeSource(host: string, ssh: AgentTarget, name = host): NodeSource {
+  nodeTargetOf(host, ssh); // wrong options are a usage error now, not a reason shown later
+  return {
+    name,
+    where: `ssh ${host}`,
+    connect: async () => (await connectAgent({ ...ssh, node: host })).client,
+  };
 }
