@@ -218,7 +218,18 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
     return undefined;
   };
 
+  // A paste (or keys sent faster than one read) arrives as one input of several characters: take
+  // them one at a time, as if typed, so `:move web s2⏎` pasted in does what typing it does.
   useInput((input: string, key: Key) => {
+    if (input.length > 1 && !key.ctrl && !key.meta && !input.includes('\x1b')) {
+      const none = Object.fromEntries(Object.keys(key).map((name) => [name, false])) as unknown as Key;
+      for (const char of input) handleKey(char === '\r' ? '' : char, { ...none, return: char === '\r' });
+      return;
+    }
+    handleKey(input, key);
+  });
+
+  const handleKey = (input: string, key: Key) => {
     const mode = modeRef.current;
     if (mode.kind === 'input') {
       if (key.escape) {
@@ -324,7 +335,7 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
         else run(parsePalette(command, model.view, readOnly));
       }
     }
-  });
+  };
 
   const bodyHeight = Math.max(3, rows - 6);
   return (

@@ -149,3 +149,12 @@ test('a new critical alert rings the bell and marks the header until the alerts 
   await hides(app, /new critical alert/);
   app.unmount();
 });
+
+test('a pasted command line (one input of many characters) works like typing it', async () => {
+  const store = new StaticStore(healthy(), async () => 'moving web to s2');
+  const app = render(<App store={store} theme={theme} rows={40} />);
+  await ready(app);
+  app.stdin.write(':move web s2\r');
+  await shows(app, /Move web from s1 to s2\? Clients of web lose service while it moves\. \[y\/N\]/);
+  app.unmount();
+});
