@@ -109,7 +109,7 @@ export const consoleCommand: Command = {
       );
     const { theme, warnings } = loadTheme({ name: values.theme });
     for (const warning of warnings) output.err(`vigil console: ${warning}`);
-    const { runConsole } = await import('../console/run.js');
+    const { runConsole } = await (await import('../console/load.js')).loadConsole();
     await runConsole({ clusters, initial, theme, readOnly: values['read-only'] === true });
     return EXIT.ok;
   },

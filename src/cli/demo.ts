@@ -9,7 +9,7 @@ import { EXIT, UsageError, type Command } from './command.js';
 async function openConsole(servers: { name: string; socket: string }[]): Promise<void> {
   const { unixNodeSource } = await import('../console/data/node-source.js');
   const { loadTheme } = await import('../console/theme.js');
-  const { runConsole } = await import('../console/run.js');
+  const { runConsole } = await (await import('../console/load.js')).loadConsole();
   const sources = servers.map((server) => unixNodeSource(server.name, server.socket));
   await runConsole({ clusters: new Map([['demo', sources]]), initial: 'demo', theme: loadTheme().theme });
 }

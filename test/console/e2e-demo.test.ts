@@ -11,7 +11,11 @@ import { repoRoot } from '../../src/demo/repo.js';
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', 'vigil-e2e', ...args], { encoding: 'utf8' });
+  // -u: a UTF-8 terminal, as operators' are, whatever the locale CI runs with.
+  return execFileSync('tmux', ['-u', '-L', 'vigil-e2e', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LANG: 'C.UTF-8', TERM: process.env.TERM ?? 'xterm-256color' },
+  });
 }
 
 async function screenShows(pattern: RegExp, deadlineMs: number): Promise<string> {
@@ -51,7 +55,7 @@ test(
       '120',
       '-y',
       '40',
-      `XDG_CACHE_HOME=${cache} ${process.execPath} ${vigil} demo`,
+      `LANG=C.UTF-8 XDG_CACHE_HOME=${cache} ${process.execPath} ${vigil} demo`,
     );
     await screenShows(/s1 ✔ connected +s2 ✔ connected +s3 ✔ connected/, 40_000);
     const tree = await screenShows(/web +✔ online +on s1/, 10_000);
