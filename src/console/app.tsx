@@ -272,12 +272,15 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
         selectedNow.current = next;
         return next;
       });
-    const paneIndex = PANES.findIndex((candidate) => candidate.id === pane);
     switch (binding.action) {
       case 'next-pane':
       case 'prev-pane': {
         const step = binding.action === 'next-pane' ? 1 : PANES.length - 1;
-        setPane((PANES[(paneIndex + step) % PANES.length] as (typeof PANES)[number]).id);
+        // From the latest pane: a second Tab can arrive before the first one has been rendered.
+        setPane((current) => {
+          const index = PANES.findIndex((candidate) => candidate.id === current);
+          return (PANES[(index + step) % PANES.length] as (typeof PANES)[number]).id;
+        });
         setDetail(undefined);
         return;
       }

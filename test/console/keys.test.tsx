@@ -6,38 +6,9 @@ import { StaticStore } from '../../src/console/data/static-store.js';
 import { parsePalette } from '../../src/console/palette.js';
 import { loadTheme } from '../../src/console/theme.js';
 import { healthy, snapshot } from './fixtures.js';
+import { hides, ready, shows, type } from './screen.js';
 
 const theme = loadTheme({ env: {} }).theme;
-type Rendered = ReturnType<typeof render>;
-
-/** One turn of the event loop: ink handles one key per input event, React renders after it. */
-const turn = () => new Promise((resolve) => setImmediate(resolve));
-
-/** Waits until the screen satisfies `check` (a deadline, not a fixed sleep). */
-async function until(app: Rendered, check: (frame: string) => boolean, what: string): Promise<string> {
-  const end = Date.now() + 3000;
-  for (;;) {
-    const frame = app.lastFrame() ?? '';
-    if (check(frame)) return frame;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; screen:\n${frame}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-const shows = (app: Rendered, pattern: RegExp) => until(app, (f) => pattern.test(f), `${pattern}`);
-const hides = (app: Rendered, pattern: RegExp) => until(app, (f) => !pattern.test(f), `no ${pattern}`);
-
-async function type(app: Rendered, text: string) {
-  for (const key of text) {
-    app.stdin.write(key);
-    await turn();
-    await turn();
-  }
-}
-
-/** The first screen is up (the cluster tree shows its name). */
-const ready = (app: Rendered) => shows(app, /web/);
-
 test('the palette parses commands and names what is wrong', () => {
   const status = snapshot('s1');
   const move = parsePalette('move web s2', status, false);

@@ -7,20 +7,17 @@ import { StaticStore } from '../../src/console/data/static-store.js';
 import { KEYMAP } from '../../src/console/keymap.js';
 import { loadTheme, themeNames } from '../../src/console/theme.js';
 import { degraded, healthy, partitioned } from './fixtures.js';
+import { changedFrom, helpOpen, ready, shows, type } from './screen.js';
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 60));
 const TAB = '\t';
 
 async function screens(nodes: ReturnType<typeof healthy>, theme = loadTheme({ env: {} }).theme) {
   const store = new StaticStore(nodes);
   const app = render(<App store={store} theme={theme} rows={40} bell={() => {}} />);
-  await tick();
-  await tick();
-  const frames: string[] = [app.lastFrame() ?? ''];
+  const frames: string[] = [await shows(app, /cluster demo/)];
   for (let pane = 1; pane < 4; pane++) {
     app.stdin.write(TAB);
-    await tick();
-    frames.push(app.lastFrame() ?? '');
+    frames.push(await changedFrom(app, frames[pane - 1] as string));
   }
   app.unmount();
   return {
@@ -80,13 +77,9 @@ test('help lists every key of the registry; the footer shows the hints', async (
   const app = render(
     <App store={new StaticStore(healthy())} theme={loadTheme({ env: {} }).theme} rows={60} />,
   );
-  await tick();
-  await tick();
-  assert.match(app.lastFrame() ?? '', /Tab next pane/);
+  await shows(app, /Tab next pane/);
   app.stdin.write('?');
-  await tick();
-  await tick();
-  const help = app.lastFrame() ?? '';
+  const help = await helpOpen(app);
   for (const binding of KEYMAP) assert.ok(help.includes(binding.description), `help lacks ${binding.keys}`);
   assert.match(help, /move GROUP SERVER/);
   app.unmount();
@@ -95,24 +88,17 @@ test('help lists every key of the registry; the footer shows the hints', async (
 test('read-only hides actions from help and refuses them in the palette', async () => {
   const store = new StaticStore(healthy());
   const app = render(<App store={store} theme={loadTheme({ env: {} }).theme} rows={60} readOnly />);
-  await tick();
-  await tick();
-  assert.match(app.lastFrame() ?? '', /read-only/);
+  await ready(app);
+  await shows(app, /read-only/);
   app.stdin.write('?');
-  await tick();
-  await tick();
-  const help = app.lastFrame() ?? '';
+  const help = await helpOpen(app);
   assert.doesNotMatch(help, /move the selected group/);
   assert.doesNotMatch(help, /acknowledge every alert/);
   assert.doesNotMatch(help, /move GROUP SERVER/);
   app.stdin.write('\x1b');
-  await tick();
-  await tick();
-  for (const key of [':', 'm', 'o', 'v', 'e', ' ', 'w', 'e', 'b', ' ', 's', '2', '\r']) {
-    app.stdin.write(key);
-    await tick();
-  }
-  assert.match(app.lastFrame() ?? '', /read-only/);
+  await changedFrom(app, help);
+  await type(app, ':move web s2\r');
+  await shows(app, /read-only/);
   assert.deepEqual(store.sent, []);
   app.unmount();
 });
