@@ -69,7 +69,13 @@ test('kill -9 of the active agent and its service: web comes back on the next se
   const watcher = new HttpWatcher(cluster.webUrl);
   try {
     await cluster.killAgent('s3');
-    process.kill(-servicePid, 'SIGKILL'); // the service's whole process group
+    try {
+      process.kill(-servicePid, 'SIGKILL'); // the service's whole process group
+    } catch {
+      // Already gone: the dead-man reaper kills guarded groups when their agent dies.
+    }
+    // Answers count from the moment the service is gone, not from when the signal was sent.
+    await waitFor('the service on s3 to be gone', () => !isProcessRunning(servicePid), 3000);
     const killedAt = Date.now();
     await cluster.groupOnline('s1', 'web', 's1', 20_000);
     const back = await waitFor(
