@@ -1,0 +1,69 @@
+// tcp against real loopback servers: accepted, a reply that matches or not, a silent server
+// (timeout through the AbortSignal), a server that hangs up, and no server at all.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { checkOnce } from './helpers.js';
+import { CLOSED_PORT, listen, type Listening } from './servers.js';
+
+const PORT = 45800;
+const SILENT_PORT = 45801;
+const servers: Listening[] = [];
+
+before(async () => {
+  servers.push(
+    await listen(PORT, (socket) => {
+      socket.on('data', (chunk: Buffer) => {
+        const text = chunk.toString('utf8');
+        if (text === 'PING\r\n') socket.write('+PONG\r\n');
+        else socket.end('-ERR unknown\r\n');
+      });
+    }),
+    await listen(SILENT_PORT, () => {}),
+  );
+});
+after(() => servers.forEach((server) => server.close()));
+
+test('tcp is ok when the port accepts the connection', async () => {
+  const result = await checkOnce('tcp', { host: '127.0.0.1', port: PORT });
+  assert.equal(result.ok, true);
+  assert.match(result.detail, /^127\.0\.0\.1:45800 accepted the connection in \d+ ms$/);
+});
+
+test('tcp with send and expect is ok when the reply matches', async () => {
+  const result = await checkOnce('tcp', {
+    host: '127.0.0.1',
+    port: PORT,
+    send: 'PING\r\n',
+    expect: '^\\+PONG',
+  });
+  assert.equal(result.ok, true);
+  assert.match(result.detail, /^127\.0\.0\.1:45800 answered "\+PONG\\r\\n" in \d+ ms$/);
+});
+
+test('tcp fails when the server answers something else and hangs up', async () => {
+  const result = await checkOnce('tcp', { host: '127.0.0.1', port: PORT, send: 'HELLO\n', expect: 'PONG' });
+  assert.equal(result.ok, false);
+  assert.equal(
+    result.detail,
+    '127.0.0.1:45800 closed the connection before its reply matched /PONG/ (received "-ERR unknown\\r\\n")',
+  );
+});
+
+test('tcp times out through the signal when the server stays silent', async () => {
+  const began = performance.now();
+  const result = await checkOnce('tcp', { host: '127.0.0.1', port: SILENT_PORT, expect: 'READY' }, 400);
+  assert.equal(result.ok, false);
+  assert.match(
+    result.detail,
+    /^127\.0\.0\.1:45801 timed out after \d+ ms before its reply matched \/READY\/ \(nothing received\)$/,
+  );
+  assert.ok(performance.now() - began < 3000, 'the check did not give up promptly');
+});
+
+test('tcp reports connection refused', async () => {
+  const result = await checkOnce('tcp', { host: '127.0.0.1', port: CLOSED_PORT });
+  assert.deepEqual(
+    { ok: result.ok, detail: result.detail },
+    { ok: false, detail: '127.0.0.1:45899: connection refused' },
+  );
+});
