@@ -38,9 +38,11 @@ export function createTcpMonitor(monitor: MonitorModel): MonitorDriver {
         socket.on('error', (error) => finish({ ok: false, detail: `${where}: ${describeNetError(error)}` }));
         socket.on('connect', () => {
           connected = true;
-          if (send !== undefined) socket.write(send);
-          if (expect === undefined)
+          const accepted = () =>
             finish({ ok: true, detail: `${where} accepted the connection in ${elapsed(began)} ms` });
+          // Without `expect`, close only once `send` has been handed to the kernel.
+          if (send !== undefined) socket.write(send, () => (expect === undefined ? accepted() : undefined));
+          else if (expect === undefined) accepted();
         });
         socket.on('data', (chunk: Buffer) => {
           if (reply.length < MAX_REPLY_BYTES) reply += chunk.toString('utf8');
