@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectUnix, type StatusSnapshot } from '../../../src/control/index.js';
 import { startAgent, type AgentHandle } from '../../../src/demo/agent-process.js';
-import { writeDemoCluster, type DemoCluster } from '../../../src/demo/cluster-config.js';
+import {
+  writeDemoCluster,
+  type DemoCluster,
+  type DemoClusterOptions,
+} from '../../../src/demo/cluster-config.js';
 import { stopByPidFiles } from '../../../src/demo/pid-files.js';
 import { repoRoot } from '../../../src/demo/repo.js';
 
@@ -54,11 +58,14 @@ export class TestCluster {
     readonly demo: DemoCluster,
   ) {}
 
-  static async start(ports: ClusterPorts): Promise<TestCluster> {
+  static async start(
+    ports: ClusterPorts,
+    options: Pick<DemoClusterOptions, 'partition'> = {},
+  ): Promise<TestCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-process-'));
     // Each test file's cluster needs its own SSH port too: files run concurrently.
     const sshPort = ports.heartbeatPort + 2;
-    const demo = await writeDemoCluster(dir, { ...ports, sshPort, webHost: '127.0.0.100' });
+    const demo = await writeDemoCluster(dir, { ...ports, sshPort, webHost: '127.0.0.100', ...options });
     const cluster = new TestCluster(dir, demo);
     for (const server of demo.servers) cluster.startAgent(server.name);
     return cluster;
