@@ -75,8 +75,9 @@ async function main(): Promise<void> {
   const stateDir = values['state-dir'] ?? defaultStateDir();
   mkdirSync(stateDir, { recursive: true, mode: 0o750 });
   const logBuffer = new LogBuffer();
+  const logFile = values.log ?? join(stateDir, 'vigild.log');
   const logger = createLogger({
-    file: values.log ?? join(stateDir, 'vigild.log'),
+    file: logFile,
     stderrLevel: process.stderr.isTTY ? 'info' : undefined,
     level,
     sink: (record) => logBuffer.add(record),
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
   await peers.start();
 
   const agent = new Agent(
-    { model, self, stateDir, logger, logBuffer, links, peers, resources, processes },
+    { model, self, stateDir, logger, logBuffer, logFile, config, links, peers, resources, processes },
     incarnation,
   );
   agent.start();
