@@ -1,9 +1,10 @@
 // `vigil logs collect`: one .tar.gz with every server's whole log, status snapshot, the config without
 // secrets and the merged alert timeline (src/collect). Progress per server on stderr; the path
 // written on stdout.
-import { bundleName, collectLogs, type NodeProgress } from '../collect/collect.js';
-import { tarGz } from '../collect/tar.js';
-import { BundleExists, writeBundle } from '../collect/write-bundle.js';
+import { byteSize } from '../collect/byte-size.js';
+import type { NodeProgress } from '../collect/collect.js';
+import { collectToFile, type CollectedFile } from '../collect/to-file.js';
+import { BundleExists, WriteError } from '../collect/write-bundle.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
@@ -46,23 +47,27 @@ export async function collect(args: string[], output: Output): Promise<number> {
     );
   return withAgent(values, async ({ client }) => {
     const report = progressReporter(output);
-    const collection = await collectLogs(client, { tool: 'vigil logs collect', onProgress: report.update });
-    report.finish();
-    const path =
-      values.out ??
-      `${bundleName(collection.manifest.cluster, new Date(collection.manifest.collectedAt))}.tar.gz`;
-    let written: string;
+    let written: CollectedFile;
     try {
-      written = writeBundle(path, tarGz(collection.entries), force);
+      written = await collectToFile(client, {
+        tool: 'vigil logs collect',
+        onProgress: report.update,
+        force,
+        ...(values.out !== undefined ? { out: values.out } : {}),
+      });
     } catch (error) {
       if (error instanceof BundleExists) throw new CommandFailure(error.message, EXIT.usage);
-      throw new CommandFailure(`cannot write ${resolve(path)}: ${(error as Error).message}`, EXIT.failed);
+      if (error instanceof WriteError) throw new CommandFailure(error.message, EXIT.failed);
+      throw error;
+    } finally {
+      report.finish();
     }
+    const { collection, path } = written;
     const { nodes, failed } = collection.manifest;
     output.err(
       `collected ${collection.collected} of ${nodes.length} servers${failed.length ? ` (failed: ${failed.map((node) => node.name).join(', ')}; see manifest.json)` : ''}`,
     );
-    output.out(written);
+    output.out(path);
     if (collection.collected === 0) {
       output.err('no server could be collected completely; the manifest in the bundle says why');
       return EXIT.failed;
@@ -87,7 +92,7 @@ function progressReporter(output: Output) {
         clear();
         output.err(
           progress.phase === 'done'
-            ? `${progress.node}: collected (${size(progress.bytes)} of log)`
+            ? `${progress.node}: collected (${byteSize(progress.bytes)} of log)`
             : `${progress.node}: failed: ${progress.error}`,
         );
       }
@@ -101,10 +106,4 @@ function progressReporter(output: Output) {
 
 function percent(bytes: number, total: number): string {
   return total > 0 ? `${Math.floor((bytes / total) * 100)}%` : '0%';
-}
-
-export function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

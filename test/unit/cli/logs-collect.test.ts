@@ -75,3 +75,15 @@ test('servers that cannot be reached are listed as failed; the bundle has the on
   );
   assert.ok(!existsSync(join(root, 'nodes/s2/vigild.log')));
 });
+
+test('a bundle that cannot be written is exit 1 naming the file, and leaves nothing behind', async (t) => {
+  const { socket, dir } = await startServer(t);
+  const out = join(dir, 'missing-dir', 'b.tar.gz');
+  const run = await vigil(['logs', 'collect', '--out', out, '--socket', socket]);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /cannot write .*missing-dir\/b\.tar\.gz: ENOENT/);
+  assert.deepEqual(
+    readdirSync(dir).filter((name) => name !== 'vigild.sock'),
+    [],
+  );
+});
