@@ -11,7 +11,7 @@ import { parse, stringify } from 'yaml';
 import type { Manifest } from '../../../src/collect/collect.js';
 import type { TimelineEntry } from '../../../src/collect/timeline.js';
 import { connectUnix, type AlertEntry, type StatusSnapshot } from '../../../src/control/index.js';
-import { TestCluster, waitFor } from '../cluster/harness.js';
+import { runCli, TestCluster, waitFor } from '../cluster/harness.js';
 
 const SECRET = 'hunter2-in-the-env';
 let cluster: TestCluster;
@@ -28,6 +28,12 @@ before(async () => {
   const resource = config.groups[0]?.resources[0];
   assert.ok(resource?.env);
   resource.env.DB_PASSWORD = SECRET;
+  // Operators for the SSH test: collecting needs role operator.
+  (config as Record<string, unknown>).operators = (['opal', 'vic'] as const).map((name) => {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', join(work, name)]);
+    const key = readFileSync(join(work, `${name}.pub`), 'utf8').trim();
+    return { name, key, role: name === 'opal' ? 'operator' : 'viewer' };
+  });
   writeFileSync(cluster.demo.configFile, stringify(config));
   for (const server of cluster.demo.servers) cluster.startAgent(server.name);
   await cluster.healthy(30_000);
@@ -148,6 +154,41 @@ test('one bundle: whole logs and status of every server, redacted config, merged
     timeline.some((entry) => entry.kind === 'server-down' && entry.reportedBy.length === 3),
     'alerts gossiped to every server are merged into one entry',
   );
+});
+
+test('over SSH an operator may collect, a viewer is refused', async () => {
+  const ssh = (key: string, out: string) =>
+    runCli(
+      [
+        'logs',
+        'collect',
+        '--out',
+        out,
+        '--node',
+        '127.0.0.1',
+        '--ssh-port',
+        '45002',
+        '--identity',
+        join(work, key),
+        '--known-hosts',
+        join(work, 'known_hosts'),
+        '--accept-new',
+      ],
+      60_000,
+      // No ssh-agent and no ~/.ssh/config of whoever runs the tests.
+      { ...process.env, HOME: work, SSH_AUTH_SOCK: '' },
+    );
+  const refused = await ssh('vic', join(work, 'viewer.tar.gz'));
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /operator vic \(viewer\) may not collect logs: needs role operator/);
+  assert.throws(() => statSync(join(work, 'viewer.tar.gz')), /ENOENT/);
+  const out = join(work, 'operator.tar.gz');
+  const allowed = await ssh('opal', out);
+  assert.equal(allowed.code, 0, allowed.stderr);
+  assert.match(allowed.stderr, /collected 3 of 3 servers/);
+  const listed = execFileSync('tar', ['-tzf', out], { encoding: 'utf8' });
+  for (const server of ['s1', 's2', 's3'])
+    assert.match(listed, new RegExp(`/nodes/${server}/vigild\\.log$`, 'm'));
 });
 
 test('with one agent dead, the others are collected and the dead one is recorded as failed', async () => {
