@@ -55,6 +55,8 @@ export interface AgentParts {
 /** Bytes of log per logs.collect piece: well under the 1 MiB line limit once base64-encoded. */
 export const LOG_CHUNK_BYTES = 256 * 1024;
 const PEER_REQUEST_MS = 5000;
+/** A logs.snapshot answer stays under this: peer and control lines are limited to 1 MiB. */
+const SNAPSHOT_BYTES = 768 * 1024;
 
 export class Agent {
   readonly engine: Engine;
@@ -382,8 +384,20 @@ export class Agent {
       );
   }
 
+  /** Status and alerts; the oldest alerts are left out when all would not fit in one message. */
   private localSnapshot(): NodeSnapshot {
-    return { server: this.parts.self, status: this.status(), alerts: this.alertStore.list() };
+    const status = this.status();
+    const all = this.alertStore.list();
+    let room = SNAPSHOT_BYTES - Buffer.byteLength(JSON.stringify(status));
+    let kept = 0;
+    const newestFirst = [...all].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+    for (const alert of newestFirst) {
+      room -= Buffer.byteLength(JSON.stringify(alert)) + 1;
+      if (room < 0) break;
+      kept++;
+    }
+    const alerts = newestFirst.slice(0, kept).reverse();
+    return { server: this.parts.self, status, alerts, alertsLeftOut: all.length - kept };
   }
 
   /** A piece of the log file from `offset` (the buffered records as JSON lines when there is no file). */

@@ -33,6 +33,8 @@ export interface NodeResult {
   errors: string[];
   log: { source: LogChunk['source']; bytes: number; leftOutBytes: number } | null;
   status: boolean;
+  /** Its oldest alerts not in the timeline (too many for one message). */
+  alertsLeftOut: number;
 }
 
 export interface Manifest {
@@ -166,6 +168,7 @@ async function collectNode(
       errors,
       log: log ? { source: log.source, bytes: log.bytes.length, leftOutBytes: log.leftOutBytes } : null,
       status: snapshot !== undefined,
+      alertsLeftOut: snapshot?.alertsLeftOut ?? 0,
     },
   };
 }

@@ -119,7 +119,10 @@ export interface LogChunk {
 export interface NodeSnapshot {
   server: string;
   status: StatusSnapshot;
+  /** Its alerts, newest kept when there are too many for one message. */
   alerts: AlertEntry[];
+  /** How many of its oldest alerts were left out to keep the message under the line limit. */
+  alertsLeftOut: number;
 }
 
 /** The cluster config as the agent loaded it, as YAML, with secret-like values replaced. */

@@ -194,7 +194,7 @@ export class FakeBackend implements ControlBackend {
     if (node !== undefined && node !== this.serverName) {
       throw Object.assign(new Error(`server ${node} cannot be reached`), { code: 1003 });
     }
-    return { server: this.serverName, status: this.snapshot, alerts: this.alertList };
+    return { server: this.serverName, status: this.snapshot, alerts: this.alertList, alertsLeftOut: 0 };
   }
 
   redactedConfig(): RedactedConfig {
