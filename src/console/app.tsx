@@ -10,6 +10,7 @@ import { KEYMAP, PANES, bindingsFor, findBinding, type Pane } from './keymap.js'
 import { PALETTE_COMMANDS, parsePalette, type PaletteResult, type Watch } from './palette.js';
 import type { Theme } from './theme.js';
 import { AlertsView, filterAlerts } from './views/alerts.js';
+import { CollectView, useCollect } from './views/collect.js';
 import { HeartbeatView } from './views/heartbeat.js';
 import { LogsView, filterLogs } from './views/logs.js';
 import { TreeView, treeRows } from './views/tree.js';
@@ -92,6 +93,7 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
   const [logNode, setLogNode] = useState<string | undefined>();
   const seenCritical = useRef<Set<string> | undefined>(undefined);
   const [unseenCritical, setUnseenCritical] = useState(0);
+  const collect = useCollect(store);
 
   const tree = useMemo(() => treeRows(model, filters.tree), [model, filters.tree]);
   const alerts = useMemo(() => filterAlerts(model.alerts, filters.alerts), [model.alerts, filters.alerts]);
@@ -175,6 +177,9 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
       }
       case 'request':
         setMode({ kind: 'confirm', result });
+        return;
+      case 'collect':
+        setMessage(collect.start());
         return;
     }
   };
@@ -304,6 +309,7 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
         return;
       }
       case 'back':
+        collect.close();
         setDetail(undefined);
         setMessage(undefined);
         if (progress?.done) setProgress(undefined);
@@ -353,6 +359,8 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
       >
         {mode.kind === 'help' ? (
           <Help readOnly={readOnly} />
+        ) : collect.state ? (
+          <CollectView state={collect.state} />
         ) : detail ? (
           <Box flexDirection="column">
             {detail.map((line, index) => (

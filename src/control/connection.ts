@@ -282,6 +282,14 @@ export class Connection {
       const seen = new Set(result.map((line) => JSON.stringify(line)));
       return { result, afterReply: () => early?.open((line) => !seen.has(JSON.stringify(line))) };
     },
+    'logs.collect': async ({ node, offset }) => ({
+      result: await this.backend.logChunk(node, offset ?? 0),
+    }),
+    'logs.snapshot': async ({ node }) => ({ result: await this.backend.nodeSnapshot(node) }),
+    'config.get': async () => {
+      this.options.logger.info('control-call', { operator: this.operator, method: 'config.get' });
+      return { result: this.backend.redactedConfig() };
+    },
   };
 
   private subscribeStatus(): void {

@@ -16,6 +16,11 @@ const reads: [string, unknown][] = [
   ['alerts.subscribe', {}],
   ['logs.tail', { lines: 5 }],
 ];
+const collecting: [string, unknown][] = [
+  ['logs.collect', { node: 's2', offset: 0 }],
+  ['logs.snapshot', {}],
+  ['config.get', {}],
+];
 const operatorOps = [
   'group-start',
   'group-stop',
@@ -44,6 +49,9 @@ for (const row of table) {
     for (const op of adminOps)
       assert.equal(authorize(row.role, 'command', command(op)) === null, row.adminOps, op);
     assert.equal(authorize(row.role, 'alerts.ack', { ids: 'all' }) === null, row.ack, 'alerts.ack');
+    // Collecting logs is an operator's job, like acknowledging.
+    for (const [method, params] of collecting)
+      assert.equal(authorize(row.role, method, params) === null, row.ack, method);
   });
 }
 
@@ -59,6 +67,10 @@ test('a refusal names the operator, the role, what was refused and the role it n
   assert.equal(
     authorize('viewer', 'alerts.ack', { ids: ['a'] }),
     'role viewer may not acknowledge alerts: needs role operator',
+  );
+  assert.equal(
+    authorize('viewer', 'logs.collect', {}, 'dave'),
+    'operator dave (viewer) may not collect logs: needs role operator',
   );
 });
 
