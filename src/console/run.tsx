@@ -1,6 +1,6 @@
 // Starts the console full screen on the alternate screen and restores the terminal on every way out:
 // q, Ctrl-C, SIGTERM, and a crash.
-import { render } from 'ink';
+import { render, type RenderOptions } from 'ink';
 import { LiveStore } from './data/live-store.js';
 import type { NodeSource } from './data/node-source.js';
 import type { ConsoleStore } from './data/types.js';
@@ -16,6 +16,9 @@ export interface ConsoleOptions {
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
 }
+
+/** How ink draws the console (shared with bench/console, which measures it). */
+export const INK_OPTIONS: RenderOptions = {};
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
@@ -64,6 +67,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     />
   );
   const instance = render(element(), {
+    ...INK_OPTIONS,
     stdout,
     ...(options.stdin ? { stdin: options.stdin } : {}),
     exitOnCtrlC: true,
