@@ -1,10 +1,8 @@
 // Starts the console full screen on the alternate screen and restores the terminal on every way out:
 // q, Ctrl-C, SIGTERM, and a crash.
 import { render, type RenderOptions } from 'ink';
-import { LiveStore } from './data/live-store.js';
 import type { NodeSource } from './data/node-source.js';
-import type { ConsoleStore } from './data/types.js';
-import { App } from './app.js';
+import { Clusters } from './clusters.js';
 import { loadTheme, type Theme } from './theme.js';
 
 export interface ConsoleOptions {
@@ -42,31 +40,19 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   process.on('unhandledRejection', onCrash);
   stdout.write(ENTER_ALT);
 
-  let store: ConsoleStore = new LiveStore(options.clusters.get(options.initial) ?? []);
-  let generation = 0;
-  const switchCluster = (name: string): string | undefined => {
-    const sources = options.clusters.get(name);
-    if (!sources) return `no cluster "${name}" (known: ${[...options.clusters.keys()].join(', ') || 'none'})`;
-    store.close();
-    store = new LiveStore(sources);
-    generation++;
-    setImmediate(() => instance.rerender(element()));
-    return undefined;
-  };
-  const element = () => (
-    <App
-      key={generation}
-      store={store}
+  const element = (
+    <Clusters
+      clusters={options.clusters}
+      initial={options.initial}
       theme={options.theme}
       readOnly={options.readOnly ?? false}
       loadTheme={(name) => {
         const { theme, warnings } = loadTheme({ name });
         return warnings.length > 0 ? (warnings[0] as string) : theme;
       }}
-      switchCluster={switchCluster}
     />
   );
-  const instance = render(element(), {
+  const instance = render(element, {
     ...INK_OPTIONS,
     stdout,
     ...(options.stdin ? { stdin: options.stdin } : {}),
@@ -78,7 +64,6 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     await instance.waitUntilExit();
   } finally {
     process.off('SIGTERM', onTerm);
-    store.close();
     restore();
     process.off('exit', onExit);
     process.off('uncaughtException', onCrash);
