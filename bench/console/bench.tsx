@@ -5,7 +5,7 @@
 import { render } from 'ink';
 import { App } from '../../src/console/app.js';
 import { StaticStore } from '../../src/console/data/static-store.js';
-import { INK_OPTIONS } from '../../src/console/run.js';
+import { INK_OPTIONS, consoleOutput } from '../../src/console/run.js';
 import { loadTheme } from '../../src/console/theme.js';
 import { machineLine } from '../machine.js';
 import { SimulatedCluster } from './cluster.js';
@@ -103,7 +103,10 @@ export async function runConsoleBench(): Promise<void> {
   const theme = loadTheme({ env: {} }).theme;
   const instance = render(<App store={store} theme={theme} />, {
     ...INK_OPTIONS,
-    stdout: terminal as unknown as NodeJS.WriteStream,
+    // BENCH_RAW=1: ink writes straight to the terminal (as before the screen writer), for comparison.
+    stdout: process.env.BENCH_RAW
+      ? (terminal as unknown as NodeJS.WriteStream)
+      : consoleOutput(terminal as unknown as NodeJS.WriteStream),
     stdin: keyboard as unknown as NodeJS.ReadStream,
     exitOnCtrlC: false,
     patchConsole: false,
@@ -119,6 +122,7 @@ export async function runConsoleBench(): Promise<void> {
       await sleep(200); // let the frame of the keys go out before the first measured update
       const samples: Sample[] = [];
       const cpuBefore = process.cpuUsage();
+      const emulationBefore = terminal.emulationMs;
       for (let i = 0; i < Math.ceil(UPDATES / PHASES.length); i++) {
         cluster.step(tick++);
         const nodes = cluster.nodes();
@@ -135,7 +139,7 @@ export async function runConsoleBench(): Promise<void> {
         });
       }
       const cpu = process.cpuUsage(cpuBefore);
-      const cpuMs = (cpu.user + cpu.system) / 1000;
+      const cpuMs = (cpu.user + cpu.system) / 1000 - (terminal.emulationMs - emulationBefore);
       allCpu += cpuMs;
       everything.push(...samples);
       results.push(row(phase.name, samples, cpuMs));
@@ -160,4 +164,5 @@ export async function runConsoleBench(): Promise<void> {
       `bytes per update <= 3x changed cells: ${bytes <= 3 * changed ? 'met' : 'MISSED'} (${(bytes / Math.max(1, changed)).toFixed(2)}x)`,
   );
   if (process.env.BENCH_SHOW_SCREEN) console.log(terminal.text());
+  if (process.env.BENCH_SHOW_WRITES) console.log(JSON.stringify(terminal.recent));
 }

@@ -1,88 +1,42 @@
-// A fake terminal for the console benchmark: a writable TTY-like stream of a fixed size that
-// applies what it is sent to a screen of cells (character + attributes), the way a terminal does,
-// so the benchmark can count the bytes written and the cells that really changed. It knows the
-// control sequences ink writes: SGR attributes, cursor moves, erase line/screen, private modes.
-// Every code point counts as one column (the console draws no wide characters).
+// The benchmark's terminal: a writable TTY-like stream of a fixed size that applies what it gets to
+// a screen of cells (src/console/screen-model.ts), to count the bytes written and the cells that
+// really changed.
 import { Writable } from 'node:stream';
-
-interface Cell {
-  char: string;
-  style: string;
-}
-
-const BLANK: Cell = { char: ' ', style: '' };
-
-/** The attributes of the SGR state, as one comparable string. */
-class Attributes {
-  fg = '';
-  bg = '';
-  flags = new Set<number>();
-
-  apply(params: number[]): void {
-    if (params.length === 0) params = [0];
-    for (let i = 0; i < params.length; i++) {
-      const code = params[i] as number;
-      if (code === 0) {
-        this.fg = '';
-        this.bg = '';
-        this.flags.clear();
-      } else if (code === 38 || code === 48) {
-        // 38;5;N or 38;2;R;G;B
-        const take = params[i + 1] === 5 ? 2 : 4;
-        const value = params.slice(i + 1, i + 1 + take).join(';');
-        if (code === 38) this.fg = value;
-        else this.bg = value;
-        i += take;
-      } else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) this.fg = String(code);
-      else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) this.bg = String(code);
-      else if (code === 39) this.fg = '';
-      else if (code === 49) this.bg = '';
-      else if (code === 22) {
-        this.flags.delete(1);
-        this.flags.delete(2);
-      } else if (code >= 23 && code <= 29) this.flags.delete(code - 20);
-      else if (code >= 1 && code <= 9) this.flags.add(code);
-    }
-  }
-
-  key(): string {
-    return this.fg === '' && this.bg === '' && this.flags.size === 0
-      ? ''
-      : `${this.fg}|${this.bg}|${[...this.flags].sort().join(',')}`;
-  }
-}
+import { BLANK, ScreenModel, type Cell } from '../../src/console/screen-model.js';
 
 export class FakeTerminal extends Writable {
   readonly isTTY = true;
   bytes = 0;
   writes = 0;
   lastWriteAt = 0;
-  private screen: Cell[][];
-  private x = 0;
-  private y = 0;
-  private readonly attributes = new Attributes();
-  private style = '';
+  /** Time spent applying writes to the screen (the terminal's work, not the console's). */
+  emulationMs = 0;
+  private readonly model: ScreenModel;
+  /** The last writes (BENCH_SHOW_WRITES), to see what an update costs. */
+  recent: string[] = [];
 
   constructor(
     readonly columns: number,
     readonly rows: number,
   ) {
     super({ decodeStrings: false });
-    this.screen = Array.from({ length: rows }, () => this.blankLine());
+    this.model = new ScreenModel(columns, rows);
   }
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.lastWriteAt = performance.now();
     const text = typeof chunk === 'string' ? chunk : String(chunk);
     this.bytes += Buffer.byteLength(text);
     this.writes++;
-    this.apply(text);
-    this.lastWriteAt = performance.now();
+    this.model.apply(text);
+    if (process.env.BENCH_SHOW_WRITES) this.recent = [...this.recent.slice(-5), text];
+    this.emulationMs += performance.now() - this.lastWriteAt;
     callback();
   }
 
   /** A copy of the screen, to count the cells an update changed. */
   snapshot(): Cell[][] {
-    return this.screen.map((line) => line.slice());
+    return this.model.screen.map((line) => line.slice());
   }
 
   /** Cells whose character or attributes differ from `before`. */
@@ -91,140 +45,14 @@ export class FakeTerminal extends Writable {
     for (let row = 0; row < this.rows; row++)
       for (let column = 0; column < this.columns; column++) {
         const a = before[row]?.[column] ?? BLANK;
-        const b = this.screen[row]?.[column] ?? BLANK;
+        const b = this.model.screen[row]?.[column] ?? BLANK;
         if (a.char !== b.char || a.style !== b.style) changed++;
       }
     return changed;
   }
 
-  /** The screen as plain text (for a look at what the benchmark drew). */
+  /** The screen as plain text (what the console drew). */
   text(): string {
-    return this.screen
-      .map((line) =>
-        line
-          .map((cell) => cell.char)
-          .join('')
-          .trimEnd(),
-      )
-      .join('\n');
-  }
-
-  private blankLine(): Cell[] {
-    return Array.from({ length: this.columns }, () => BLANK);
-  }
-
-  private apply(text: string): void {
-    let i = 0;
-    while (i < text.length) {
-      const char = text[i] as string;
-      if (char === '\x1b') {
-        i = this.escape(text, i);
-        continue;
-      }
-      if (char === '\n') this.lineFeed();
-      else if (char === '\r') this.x = 0;
-      else if (char === '\x07') {
-        // the bell
-      } else {
-        const code = text.codePointAt(i) as number;
-        const glyph = String.fromCodePoint(code);
-        // Past the last column: clipped (ink truncates its lines to the width).
-        if (this.x < this.columns)
-          (this.screen[this.y] as Cell[])[this.x] = { char: glyph, style: this.style };
-        this.x++;
-        i += glyph.length;
-        continue;
-      }
-      i++;
-    }
-  }
-
-  /** A terminal in its normal output mode turns \n into CR LF and scrolls at the bottom. */
-  private lineFeed(): void {
-    this.x = 0;
-    if (this.y < this.rows - 1) this.y++;
-    else {
-      this.screen.shift();
-      this.screen.push(this.blankLine());
-    }
-  }
-
-  private escape(text: string, start: number): number {
-    const kind = text[start + 1];
-    if (kind === ']') {
-      // OSC: up to BEL or ESC \
-      const bel = text.indexOf('\x07', start);
-      const st = text.indexOf('\x1b\\', start);
-      const end = [bel, st].filter((at) => at >= 0).sort((a, b) => a - b)[0];
-      return end === undefined ? text.length : end === st ? st + 2 : bel + 1;
-    }
-    if (kind !== '[') return start + 2; // ESC 7, ESC 8 …: nothing that changes cells here
-    let end = start + 2;
-    while (end < text.length && !/[@-~]/.test(text[end] as string)) end++;
-    const body = text.slice(start + 2, end);
-    const final = text[end] ?? '';
-    if (body.startsWith('?')) return end + 1; // private modes: cursor shown, synchronized output …
-    const params = body === '' ? [] : body.split(';').map((part) => Number(part) || 0);
-    const n = Math.max(1, params[0] ?? 1);
-    switch (final) {
-      case 'm':
-        this.attributes.apply(params);
-        this.style = this.attributes.key();
-        break;
-      case 'A':
-        this.y = Math.max(0, this.y - n);
-        break;
-      case 'B':
-        this.y = Math.min(this.rows - 1, this.y + n);
-        break;
-      case 'C':
-        this.x = Math.min(this.columns - 1, this.x + n);
-        break;
-      case 'D':
-        this.x = Math.max(0, this.x - n);
-        break;
-      case 'E':
-        this.x = 0;
-        this.y = Math.min(this.rows - 1, this.y + n);
-        break;
-      case 'F':
-        this.x = 0;
-        this.y = Math.max(0, this.y - n);
-        break;
-      case 'G':
-        this.x = Math.min(this.columns - 1, n - 1);
-        break;
-      case 'H':
-      case 'f':
-        this.y = Math.min(this.rows - 1, Math.max(1, params[0] ?? 1) - 1);
-        this.x = Math.min(this.columns - 1, Math.max(1, params[1] ?? 1) - 1);
-        break;
-      case 'J':
-        this.eraseScreen(params[0] ?? 0);
-        break;
-      case 'K':
-        this.eraseLine(params[0] ?? 0);
-        break;
-      default:
-        break;
-    }
-    return end + 1;
-  }
-
-  private eraseLine(mode: number): void {
-    const line = this.screen[this.y] as Cell[];
-    const [from, to] = mode === 0 ? [this.x, this.columns] : mode === 1 ? [0, this.x + 1] : [0, this.columns];
-    for (let column = from; column < to && column < this.columns; column++) line[column] = BLANK;
-  }
-
-  private eraseScreen(mode: number): void {
-    if (mode === 3) return; // scrollback only
-    if (mode === 2) {
-      this.screen = Array.from({ length: this.rows }, () => this.blankLine());
-      return;
-    }
-    const rows = mode === 0 ? [this.y + 1, this.rows] : [0, this.y];
-    this.eraseLine(mode);
-    for (let row = rows[0] as number; row < (rows[1] as number); row++) this.screen[row] = this.blankLine();
+    return this.model.text();
   }
 }

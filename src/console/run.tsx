@@ -3,6 +3,7 @@
 import { render, type RenderOptions } from 'ink';
 import type { NodeSource } from './data/node-source.js';
 import { Clusters } from './clusters.js';
+import { ScreenWriter } from './screen-writer.js';
 import { loadTheme, type Theme } from './theme.js';
 
 export interface ConsoleOptions {
@@ -17,6 +18,11 @@ export interface ConsoleOptions {
 
 /** How ink draws the console (shared with bench/console, which measures it). */
 export const INK_OPTIONS: RenderOptions = {};
+
+/** What ink writes to: the terminal, through a writer that sends only the cells that changed. */
+export function consoleOutput(terminal: NodeJS.WriteStream): NodeJS.WriteStream {
+  return new ScreenWriter(terminal) as unknown as NodeJS.WriteStream;
+}
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
@@ -54,7 +60,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   );
   const instance = render(element, {
     ...INK_OPTIONS,
-    stdout,
+    stdout: consoleOutput(stdout),
     ...(options.stdin ? { stdin: options.stdin } : {}),
     exitOnCtrlC: true,
   });
