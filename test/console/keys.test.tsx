@@ -133,3 +133,17 @@ test('a pasted command line (one input of many characters) works like typing it'
   await shows(app, /Move web from s1 to s2\? Clients of web lose service while it moves\. \[y\/N\]/);
   app.unmount();
 });
+
+test('a pasted Tab then j moves the selection in the new pane, not the old one', async () => {
+  const app = render(<App store={new StaticStore(healthy())} theme={theme} rows={40} />);
+  await ready(app);
+  // One input: the j arrives before React has rendered the pane the Tab switched to.
+  app.stdin.write('\tj');
+  await shows(app, /from \\ to/);
+  // Back to the tree: its selection must still be on the cluster row, which Enter opens.
+  await type(app, '\t\t\t');
+  await shows(app, /web-pid/);
+  await type(app, '\r');
+  await shows(app, /as seen by s1 at/);
+  app.unmount();
+});
