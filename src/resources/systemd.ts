@@ -27,7 +27,7 @@ export function createSystemdDriver(options: ToolDriverOptions = {}): ResourceDr
         const started = await s.run(['systemctl', 'start', unit]);
         if (!started.ok)
           return failed(
-            `systemctl could not start ${unit}: ${describeToolFailure(started)}${await why(s, unit)}`,
+            `systemctl could not start ${unit}: ${describeToolFailure(started)}${started.aborted ? '' : await why(s, unit)}`,
           );
         const state = await s.poll(async () => {
           const now = await isActive(s, unit);

@@ -73,6 +73,13 @@ export async function runTool(argv: string[], options: ToolOptions): Promise<Too
 
 /** "`systemctl start web.service` exited with code 1: Job for web.service failed …" (stderr, else stdout). */
 export function describeToolFailure(result: ToolResult): string {
-  const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join(' | ');
+  const lines = (text: string) =>
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
+  const output = lines(result.stderr);
+  // Without its final full stop: callers go on with ". Check …".
+  const said = (output.length > 0 ? output : lines(result.stdout)).slice(-5).join(' | ').replace(/\.$/, '');
   return `\`${result.argv.map(shellQuote).join(' ')}\` ${result.failure}${said === '' ? '' : `: ${said}`}`;
 }

@@ -18,7 +18,7 @@ interface VmParams {
   shutdownTimeoutMs: number;
 }
 
-/** Time kept back from the stop timeout for `virsh destroy`. */
+/** Time kept back from the stop timeout for `virsh destroy` (half of it when it is shorter than twice this). */
 const DESTROY_RESERVE_MS = 5000;
 /** States of a domain that exists in memory here. */
 const ACTIVE = new Set(['running', 'idle', 'paused', 'blocked', 'pmsuspended', 'in shutdown']);
@@ -66,7 +66,8 @@ export function createVmDriver(options: ToolDriverOptions = {}): ResourceDriver 
         if (state.state === 'shut off' || state.state === 'undefined')
           return { ok: true, detail: `domain ${p.domain} was not running` };
         const shutdown = await s.run(virsh(p, 'shutdown', p.domain));
-        const graceMs = Math.min(p.shutdownTimeoutMs, s.remainingMs() - DESTROY_RESERVE_MS);
+        const left = s.remainingMs();
+        const graceMs = Math.min(p.shutdownTimeoutMs, left - Math.min(DESTROY_RESERVE_MS, left / 2));
         const off = shutdown.ok && graceMs > 0 ? await s.poll(() => isOff(s, p), graceMs) : undefined;
         if (off === true) return { ok: true, detail: `domain ${p.domain} shut down` };
         const why = shutdown.ok

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { createSystemdDriver } from '../../../src/resources/systemd.js';
 import { FakeBin, toolResource, type FakeRule } from './fake-bin.js';
-import { resourceContext, scratch } from './helpers.js';
+import { resourceContext, scratch, waitFor } from './helpers.js';
 
 const SHOW = ['show', '-p', 'Result,ActiveState,SubState,ExecMainStatus', 'web.service'];
 const JOURNAL = ['-u', 'web.service', '-n', '10', '--no-pager'];
@@ -197,4 +197,25 @@ test('a missing systemctl and a bad unit parameter fail clearly', async (t) => {
     ok: false,
     detail: 'start of web/web (systemd) failed: systemd resource has no unit',
   });
+});
+
+test('fencing kills a start in flight at once, then SIGKILLs the unit', async (t) => {
+  const { fake, driver, ctx } = setup(
+    t,
+    [
+      { args: ['is-active', 'web.service'], stdout: 'inactive\n', code: 3 },
+      { args: ['start', 'web.service'], delaySeconds: 30 },
+      { args: ['kill', '--signal=SIGKILL', 'web.service'] },
+    ],
+    60_000,
+  );
+  const starting = driver.start(ctx);
+  await waitFor(() => fake.lines().includes('systemctl start web.service'), 'systemctl start to run', 10_000);
+  const began = performance.now();
+  await driver.kill(ctx);
+  const result = await starting;
+  assert.equal(result.ok, false);
+  assert.match(result.detail, /`systemctl start web\.service` was killed \(fencing\)/);
+  assert.ok(performance.now() - began < 10_000, 'the start did not run on to its 60 s timeout');
+  assert.equal(fake.lines().at(-1), 'systemctl kill --signal=SIGKILL web.service');
 });
