@@ -34,7 +34,7 @@ export function createDdnsDriver(options: ToolDriverOptions = {}): ResourceDrive
         return {
           server: reader.string('server'),
           port: reader.integer('port', 53),
-          name: reader.string('name'),
+          name: reader.string('dnsName'),
           ttl: reader.integer('ttl', 60),
           keyFile: reader.string('keyFile'),
           address,

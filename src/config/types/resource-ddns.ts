@@ -9,7 +9,7 @@ export const ddnsResource = {
   params: {
     server: formatted('vigil-host').describe('The DNS server that takes the updates (the zone primary).'),
     port: z.number().int().min(1).max(65535).default(53).describe('Its port.'),
-    name: z
+    dnsName: z
       .string()
       .regex(
         /^([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?$/,

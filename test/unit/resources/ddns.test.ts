@@ -7,7 +7,7 @@ import { resourceContext, scratch } from './helpers.js';
 
 const PARAMS = {
   server: '10.1.0.53',
-  name: 'db.example.net',
+  dnsName: 'db.example.net',
   ttl: 30,
   keyFile: '/etc/vigil/ddns.key',
   address: '10.1.0.200',
