@@ -94,7 +94,10 @@ test('a unit stuck activating fails the start at the timeout', async (t) => {
     result.detail,
     /^web\.service did not become active within 600 ms\. Unit state: Result=exit-code/,
   );
-  assert.ok(performance.now() - began < 4500, 'the start gave up near its timeout');
+  assert.ok(
+    performance.now() - began < 15_000,
+    'the start gave up at its own timeout, not at systemd timeouts',
+  );
 });
 
 test('a systemctl start that hangs is killed at the timeout', async (t) => {

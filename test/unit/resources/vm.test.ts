@@ -121,7 +121,7 @@ test('the shutdown deadline leaves time for destroy within a short stop timeout'
     result.detail,
     /^domain erp virsh shutdown failed \(.*cannot acquire state change lock\), and destroy failed too: .*Failed to destroy domain erp/,
   );
-  assert.ok(performance.now() - began < 5000, 'a 5m shutdownTimeout did not outlast the 2 s stop timeout');
+  assert.ok(performance.now() - began < 15_000, 'a 5m shutdownTimeout did not outlast the 2 s stop timeout');
 });
 
 test('probe maps domstate; kill destroys; migrate runs a live migration', async (t) => {
