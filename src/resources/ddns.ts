@@ -19,6 +19,8 @@ interface DdnsParams {
   ttl: number;
   keyFile: string;
   address: string;
+  /** One address for every server (e.g. a floating IP): the record does not tell which server set it. */
+  shared: boolean;
   /** A for IPv4, AAAA for IPv6. */
   rrType: 'A' | 'AAAA';
 }
@@ -26,9 +28,9 @@ interface DdnsParams {
 export function createDdnsDriver(options: ToolDriverOptions = {}): ResourceDriver {
   return createToolDriver<DdnsParams>(
     {
-      readParams(params) {
+      readParams(params, ctx) {
         const reader = new ParamReader('ddns', params);
-        const address = reader.string('address');
+        const { address, shared } = addressOf(params.address, ctx.server);
         const family = isIP(address);
         if (family === 0) throw new Error(`ddns address "${address}" is not an IP address`);
         return {
@@ -38,6 +40,7 @@ export function createDdnsDriver(options: ToolDriverOptions = {}): ResourceDrive
           ttl: reader.integer('ttl', 60),
           keyFile: reader.string('keyFile'),
           address,
+          shared,
           rrType: family === 4 ? 'A' : 'AAAA',
         };
       },
@@ -69,7 +72,10 @@ export function createDdnsDriver(options: ToolDriverOptions = {}): ResourceDrive
       async probe(s, p) {
         const answer = await lookup(s, p);
         if (typeof answer === 'string') return 'unknown';
-        return answer.includes(p.address) ? 'online' : 'offline';
+        if (!answer.includes(p.address)) return 'offline';
+        // With one address for all servers, the record may have been set by another server: only
+        // a per-server address says that this server is the one registered.
+        return p.shared ? 'unknown' : 'online';
       },
       // Fencing has nothing to kill here: the next server's start replaces the record.
     },
@@ -102,4 +108,18 @@ async function lookup(s: ToolSession, p: DdnsParams): Promise<string[] | string>
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => isIP(line) !== 0);
+}
+
+/** This server's address: `address` is one IP for every server, or a mapping of server name to IP. */
+function addressOf(value: unknown, server: string): { address: string; shared: boolean } {
+  if (typeof value === 'string') return { address: value, shared: true };
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const mine = (value as Record<string, unknown>)[server];
+    if (typeof mine !== 'string')
+      throw new Error(
+        `ddns address has no entry for this server (${server}): add "${server}: ITS-IP" under address`,
+      );
+    return { address: mine, shared: false };
+  }
+  throw new Error('ddns address is neither an IP address nor a mapping of server name to IP address');
 }

@@ -23,6 +23,10 @@ export const ddnsResource = {
       .default(60)
       .describe('Time to live of the record, in seconds.'),
     keyFile: formatted('vigil-path').describe('TSIG key file for nsupdate -k; only nsupdate reads it.'),
-    address: formatted('vigil-ip').describe("The address to register: this group's service address."),
+    address: z
+      .union([formatted('vigil-ip'), z.record(formatted('vigil-name'), formatted('vigil-ip'))])
+      .describe(
+        'The address to register: one IP for every server (e.g. the floating IP), or server name to IP (each server registers its own).',
+      ),
   },
 } satisfies ResourceTypeDefinition;

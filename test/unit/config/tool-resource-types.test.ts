@@ -41,6 +41,14 @@ test('the example of docs/configuration.md loads, with the defaults filled in', 
   assert.equal(params.cache?.stopGrace, '10s');
 });
 
+test('a ddns address may be one IP or one per server', () => {
+  const resource =
+    '- { name: d, type: ddns, server: ns1.example.net, dnsName: db.example.net, keyFile: /k, address: { s1: 10.0.0.1, s2: "fd00::2" } }';
+  const result = loadConfigText(config(resource), 'cluster.yaml');
+  assert.ok(result.ok, JSON.stringify(result.ok ? [] : result.problems));
+  assert.deepEqual(result.model.groups[0]?.resources[0]?.params.address, { s1: '10.0.0.1', s2: 'fd00::2' });
+});
+
 test('bad values of the new types are refused at their path', () => {
   const cases: [string, string][] = [
     ['- { name: u, type: systemd, unit: "web service" }', 'groups[0].resources[0].unit'],
@@ -52,6 +60,10 @@ test('bad values of the new types are refused at their path', () => {
       'groups[0].resources[0].address',
     ],
     ['- { name: c, type: container, image: "a b" }', 'groups[0].resources[0].image'],
+    [
+      '- { name: d, type: ddns, server: h, dnsName: a.b, keyFile: /k, address: { s1: nope } }',
+      'groups[0].resources[0].address.s1',
+    ],
     ['- { name: m, type: vm, domain: erp, shutdownTimeout: soon }', 'groups[0].resources[0].shutdownTimeout'],
   ];
   for (const [resource, path] of cases) {

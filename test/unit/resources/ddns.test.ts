@@ -100,15 +100,20 @@ test('an nsupdate that hangs is killed at the timeout', async (t) => {
 });
 
 test('stop deletes only this address (idempotent); probe compares the answer with it', async (t) => {
-  const { fake, driver, ctx } = setup(t, {
-    nsupdate: [{ args: ['-k', '/etc/vigil/ddns.key'] }],
-    dig: [
-      { args: DIG, stdout: '10.1.0.200\n', times: 1 },
-      { args: DIG, stdout: '10.1.0.201\n', times: 1 },
-      { args: DIG, stdout: '', times: 1 },
-      { args: DIG, code: 9, stdout: ';; connection timed out; no servers could be reached\n' },
-    ],
-  });
+  const perServer = { ...PARAMS, address: { s1: '10.1.0.200', s2: '10.1.0.201' } };
+  const { fake, driver, ctx } = setup(
+    t,
+    {
+      nsupdate: [{ args: ['-k', '/etc/vigil/ddns.key'] }],
+      dig: [
+        { args: DIG, stdout: '10.1.0.200\n', times: 1 },
+        { args: DIG, stdout: '10.1.0.201\n', times: 1 },
+        { args: DIG, stdout: '', times: 1 },
+        { args: DIG, code: 9, stdout: ';; connection timed out; no servers could be reached\n' },
+      ],
+    },
+    perServer,
+  );
   assert.deepEqual(await driver.stop(ctx), {
     ok: true,
     detail: 'db.example.net -> 10.1.0.200 removed from 10.1.0.53',
@@ -125,4 +130,25 @@ test('stop deletes only this address (idempotent); probe compares the answer wit
   const probes = [];
   for (let i = 0; i < 4; i++) probes.push(await driver.probe(ctx));
   assert.deepEqual(probes, ['online', 'offline', 'offline', 'unknown']);
+});
+
+test('with one address for every server, probe cannot tell who registered it: unknown, never online', async (t) => {
+  const { driver, ctx } = setup(t, {
+    dig: [
+      { args: DIG, stdout: '10.1.0.200\n', times: 1 },
+      { args: DIG, stdout: '10.1.0.99\n' },
+    ],
+  });
+  assert.equal(await driver.probe(ctx), 'unknown');
+  assert.equal(await driver.probe(ctx), 'offline');
+});
+
+test('a per-server address without this server fails clearly and sends nothing', async (t) => {
+  const { fake, driver, ctx } = setup(t, {}, { ...PARAMS, address: { s2: '10.1.0.201' } });
+  assert.deepEqual(await driver.start(ctx), {
+    ok: false,
+    detail:
+      'start of web/db-dns (ddns) failed: ddns address has no entry for this server (s1): add "s1: ITS-IP" under address',
+  });
+  assert.deepEqual(fake.lines(), []);
 });
