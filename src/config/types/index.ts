@@ -18,10 +18,22 @@ import { smtpMonitor } from './monitor-smtp.js';
 import { tcpMonitor } from './monitor-tcp.js';
 import { execResource } from './resource-exec.js';
 import { fipResource } from './resource-fip.js';
+import { systemdResource } from './resource-systemd.js';
+import { volmgrResource } from './resource-volmgr.js';
+import { nasResource } from './resource-nas.js';
+import { ddnsResource } from './resource-ddns.js';
+import { containerResource } from './resource-container.js';
+import { vmResource } from './resource-vm.js';
 
 export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   exec: execResource,
   fip: fipResource,
+  systemd: systemdResource,
+  volmgr: volmgrResource,
+  nas: nasResource,
+  ddns: ddnsResource,
+  container: containerResource,
+  vm: vmResource,
 };
 
 export const monitorTypes: Record<string, MonitorTypeDefinition> = {
