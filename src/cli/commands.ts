@@ -10,6 +10,7 @@ import { groupCommand } from './group.js';
 import { keyCommand } from './key.js';
 import { logsCommand } from './logs.js';
 import { monitorCommand } from './monitor.js';
+import { reportCommand } from './report.js';
 import { statusCommand } from './status.js';
 
 export const commands: Command[] = [
@@ -24,6 +25,7 @@ export const commands: Command[] = [
   configCommand,
   keyCommand,
   bridgeCommand,
+  reportCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

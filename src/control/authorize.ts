@@ -37,6 +37,7 @@ const COMMANDS: Record<string, { what: string; needs: Role }> = {
 export function requirement(method: string, params: unknown): { what: string; needs: Role } {
   if (READ_ONLY.has(method)) return { what: `call ${method}`, needs: 'viewer' };
   if (method === 'alerts.ack') return { what: 'acknowledge alerts', needs: 'operator' };
+  if (method === 'monitor.report') return { what: 'report monitor results', needs: 'operator' };
   if (method === 'command') {
     const command = isRecord(params) ? params.command : undefined;
     const op = isRecord(command) && typeof command.op === 'string' ? command.op : undefined;

@@ -14,6 +14,7 @@ export const METHOD_NAMES = Object.keys({
   'alerts.ack': true,
   'alerts.subscribe': true,
   'logs.tail': true,
+  'monitor.report': true,
 } satisfies Record<MethodName, true>) as MethodName[];
 
 export const MAX_TAIL_LINES = 10_000;
@@ -68,6 +69,15 @@ const checkers: { [M in MethodName]: Checker<M> } = {
     const follow = optionalBoolean(params, 'follow');
     if (follow !== undefined) result.follow = follow;
     return result;
+  },
+  'monitor.report'(params) {
+    allowOnly(params, ['monitor', 'ok', 'text'], 'monitor.report');
+    const monitor = params.monitor;
+    if (typeof monitor !== 'string' || monitor === '') throw invalid('monitor', 'a monitor name', monitor);
+    const ok = params.ok;
+    if (typeof ok !== 'boolean') throw invalid('ok', 'true or false', ok);
+    const text = optionalString(params, 'text', MAX_NOTE_CHARS);
+    return text === undefined ? { monitor, ok } : { monitor, ok, text };
   },
 };
 

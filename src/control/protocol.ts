@@ -116,6 +116,8 @@ export interface Methods {
   'alerts.subscribe': { params: Record<string, never>; result: AlertEntry[] };
   /** The last `lines` log lines of one server (default: the answering one); `follow` adds notifications `log`. */
   'logs.tail': { params: { node?: string; lines?: number; follow?: boolean }; result: LogLine[] };
+  /** An outside tool's result for a message monitor on the answering server (`vigil report`). */
+  'monitor.report': { params: { monitor: string; ok: boolean; text?: string }; result: { message: string } };
 }
 
 export type MethodName = keyof Methods;
@@ -140,4 +142,11 @@ export interface ControlBackend {
   /** Log lines of `node` (this server when undefined); throws an error with code Unreachable if it cannot. */
   logTail(node: string | undefined, lines: number): Promise<LogLine[]>;
   onLog(listener: (line: LogLine) => void): () => void;
+  /** Records a report for a message monitor; refused (ok false) for a monitor of another type. */
+  report(
+    monitor: string,
+    ok: boolean,
+    text: string,
+    operator: string,
+  ): Promise<{ ok: boolean; message: string }>;
 }

@@ -32,7 +32,8 @@ export type EngineInput =
       detail?: string;
     }
   /** One check of a monitor finished. */
-  | { type: 'monitor-result'; now: number; monitor: string; ok: boolean; detail?: string }
+  /** One check of a monitor finished; `warning`: ok but close to a limit (alerted, never recovered). */
+  | { type: 'monitor-result'; now: number; monitor: string; ok: boolean; detail?: string; warning?: boolean }
   | { type: 'operator'; now: number; id: string; operator: string; command: OperatorCommand }
   /** The agent is stopping: stop every group here, so peers can take them over without waiting. */
   | { type: 'shutdown'; now: number };

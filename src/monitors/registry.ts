@@ -3,9 +3,25 @@ import type { MonitorModel } from '../engine/model.js';
 import { NoDriverError } from '../resources/no-driver.js';
 import type { MonitorDriver, MonitorDriverFactory } from './driver.js';
 import { createPidMonitor } from './pid.js';
+import { createPsMonitor } from './ps.js';
+import { createIpMonitor } from './ip.js';
+import { createMiiMonitor } from './mii.js';
+import { createDiskMonitor } from './disk.js';
+import { createUserMonitor } from './user.js';
+import { createSystemMonitor } from './system.js';
+import { createMultiMonitor } from './multi.js';
+import { createMessageMonitor } from './message.js';
 
 const factories: Record<string, MonitorDriverFactory> = {
   pid: createPidMonitor,
+  ps: createPsMonitor,
+  ip: createIpMonitor,
+  mii: createMiiMonitor,
+  disk: createDiskMonitor,
+  user: createUserMonitor,
+  system: createSystemMonitor,
+  multi: createMultiMonitor,
+  message: createMessageMonitor,
 };
 
 export function supportedMonitorTypes(): string[] {

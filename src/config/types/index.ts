@@ -10,6 +10,13 @@ import { httpMonitor } from './monitor-http.js';
 import { ipMonitor } from './monitor-ip.js';
 import { pidMonitor } from './monitor-pid.js';
 import { tcpMonitor } from './monitor-tcp.js';
+import { psMonitor } from './monitor-ps.js';
+import { miiMonitor } from './monitor-mii.js';
+import { diskMonitor } from './monitor-disk.js';
+import { userMonitor } from './monitor-user.js';
+import { systemMonitor } from './monitor-system.js';
+import { multiMonitor } from './monitor-multi.js';
+import { messageMonitor } from './monitor-message.js';
 import { execResource } from './resource-exec.js';
 import { fipResource } from './resource-fip.js';
 
@@ -24,6 +31,13 @@ export const monitorTypes: Record<string, MonitorTypeDefinition> = {
   tcp: tcpMonitor,
   http: httpMonitor,
   ip: ipMonitor,
+  ps: psMonitor,
+  mii: miiMonitor,
+  disk: diskMonitor,
+  user: userMonitor,
+  system: systemMonitor,
+  multi: multiMonitor,
+  message: messageMonitor,
 };
 
 export const alertTypes: Record<string, AlertTypeDefinition> = {
