@@ -5,11 +5,14 @@
 // Writes use O_DSYNC: the write returns only once the data is on the device. O_DIRECT (bypassing the
 // page cache) needs buffers aligned to the device's block size, and Node cannot allocate aligned
 // buffers, so reads may be served from the page cache; the synchronous write is what reaches the disk.
-import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 
 function probe(path: string, mode: string, size: number): { ok: boolean; detail: string } {
   if (mode === 'write') {
+    // Never create a file where a missing device should be (a typo would fill /dev, a tmpfs).
+    if (path.startsWith('/dev/') && !existsSync(path))
+      return { ok: false, detail: `${path} does not exist: write checks write a file, never a device` };
     const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_DSYNC, 0o600);
     const pattern = randomBytes(size);
     try {
