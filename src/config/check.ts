@@ -5,6 +5,7 @@ import { checkCycles } from './check-cycles.js';
 import { checkLinks } from './check-links.js';
 import { checkMonitors } from './check-monitors.js';
 import { checkMulti } from './check-multi.js';
+import { checkPs } from './check-ps.js';
 import { checkNames } from './check-names.js';
 import { checkReferences } from './check-references.js';
 import { checkTiming } from './check-timing.js';
@@ -19,5 +20,6 @@ export function checkConfig(data: unknown): Finding[] {
     ...checkTiming(data),
     ...checkLinks(data),
     ...checkMulti(data),
+    ...checkPs(data),
   ];
 }

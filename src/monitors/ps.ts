@@ -8,8 +8,13 @@ import { findProcesses, type ProcessMatch } from './proc.js';
 const SHOWN_PIDS = 5;
 
 export function createPsMonitor(monitor: MonitorModel): MonitorDriver {
-  const { name, pattern, min, max } = monitor.params as {
-    name?: string;
+  const {
+    process: name,
+    pattern,
+    min,
+    max,
+  } = monitor.params as {
+    process?: string;
     pattern?: string;
     min?: number;
     max?: number;
@@ -18,7 +23,7 @@ export function createPsMonitor(monitor: MonitorModel): MonitorDriver {
   return {
     async check(ctx): Promise<CheckResult> {
       if ((name === undefined) === (pattern === undefined))
-        return { ok: false, detail: `ps monitor ${monitor.name} needs exactly one of name or pattern` };
+        return { ok: false, detail: `ps monitor ${monitor.name} needs exactly one of process or pattern` };
       const match: ProcessMatch = name !== undefined ? { name } : { pattern: new RegExp(pattern ?? '') };
       const what = name !== undefined ? `named ${name}` : `matching /${pattern}/`;
       const pids = await findProcesses(match, ctx.signal);

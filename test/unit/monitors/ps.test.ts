@@ -18,7 +18,7 @@ test('ps by name counts the processes of that name and names their pids', async 
   const name = `vps${process.pid % 1_000_000}`;
   const binary = join(s.dir, name);
   copyFileSync('/bin/sleep', binary);
-  const { check } = driverFor('ps', { name, min: 2, max: 3 });
+  const { check } = driverFor('ps', { process: name, min: 2, max: 3 });
   const first = await check();
   assert.deepEqual(first, { ok: false, detail: `0 processes named ${name}; expected at least 2` });
 
@@ -48,6 +48,6 @@ test('ps without name or pattern says what is missing', async () => {
   const { check } = driverFor('ps', {});
   assert.deepEqual(await check(), {
     ok: false,
-    detail: 'ps monitor ps-test needs exactly one of name or pattern',
+    detail: 'ps monitor ps-test needs exactly one of process or pattern',
   });
 });
