@@ -25,6 +25,7 @@ import { readJson, writeJsonAtomic } from './persistence.js';
 import type { PeerChannel } from './peer-channel.js';
 import { ResourceRunner } from './resource-runner.js';
 import { buildStatus } from './status.js';
+import { ReportBoard } from '../monitors/report-board.js';
 import { MonitorScheduler } from '../monitors/scheduler.js';
 import type { ProcessTable } from '../resources/process-table.js';
 import { NpGatherer } from './np-gatherer.js';
@@ -66,6 +67,8 @@ export class Agent {
   readonly alertStore: AlertStore;
   private readonly monitors: MonitorScheduler;
   private readonly npGatherer: NpGatherer;
+  /** Reports of outside tools for message monitors (`vigil report`). */
+  private readonly reports = new ReportBoard();
   private readonly statusListeners = new Set<() => void>();
   private readonly pendingReplies = new Map<string, { ok: boolean; message: string }>();
   private readonly lastResults = new Map<string, { ok: boolean; detail: string; at: Date }>();
@@ -98,9 +101,25 @@ export class Agent {
       monitors: parts.model.monitors,
       processes: parts.processes,
       logger: parts.logger,
-      onResult: (monitor, ok, detail) => {
+      peers: {
+        stateOf: (name) => {
+          const tracker = this.engine.monitors.get(name);
+          if (!tracker) return undefined;
+          return this.engine.intents.monitorSuspended(name) ? 'suspended' : tracker.state;
+        },
+        lastReport: (name) => this.reports.last(name),
+        onReport: (name, listener) => this.reports.on(name, listener),
+      },
+      onResult: (monitor, ok, detail, warning) => {
         this.lastResults.set(monitor, { ok, detail, at: new Date() });
-        this.feed({ type: 'monitor-result', now: this.now(), monitor, ok, detail });
+        this.feed({
+          type: 'monitor-result',
+          now: this.now(),
+          monitor,
+          ok,
+          detail,
+          ...(warning ? { warning } : {}),
+        });
       },
     });
   }
@@ -352,6 +371,31 @@ export class Agent {
     const reply = this.pendingReplies.get(id) ?? { ok: false, message: 'the agent is stopping' };
     this.pendingReplies.delete(id);
     this.audit(operator, command.op, command, reply.ok, reply.message);
+    return reply;
+  }
+
+  async report(monitor: string, ok: boolean, text: string, operator: string) {
+    const model = this.parts.model.monitors.find((candidate) => candidate.name === monitor);
+    let reply: { ok: boolean; message: string };
+    if (!model) {
+      const names = this.parts.model.monitors.filter((m) => m.type === 'message').map((m) => m.name);
+      reply = {
+        ok: false,
+        message: `no monitor ${monitor}; message monitors: ${names.join(', ') || 'none'}`,
+      };
+    } else if (model.type !== 'message') {
+      reply = {
+        ok: false,
+        message: `monitor ${monitor} is of type ${model.type}; only message monitors take reports`,
+      };
+    } else {
+      this.reports.report(monitor, ok, text, operator);
+      reply = {
+        ok: true,
+        message: `reported ${ok ? 'ok' : 'error'} for monitor ${monitor} on ${this.parts.self}`,
+      };
+    }
+    this.audit(operator, 'monitor.report', { monitor, ok, text }, reply.ok, reply.message);
     return reply;
   }
 

@@ -42,6 +42,7 @@ export function requirement(method: string, params: unknown): { what: string; ne
   if (READ_ONLY.has(method)) return { what: `call ${method}`, needs: 'viewer' };
   if (method === 'alerts.ack') return { what: 'acknowledge alerts', needs: 'operator' };
   if (COLLECT.has(method)) return { what: 'collect logs', needs: 'operator' };
+  if (method === 'monitor.report') return { what: 'report monitor results', needs: 'operator' };
   if (method === 'command') {
     const command = isRecord(params) ? params.command : undefined;
     const op = isRecord(command) && typeof command.op === 'string' ? command.op : undefined;

@@ -255,6 +255,13 @@ export class Connection {
       this.options.logger.info('control-call', { ...audit, ok: true, acknowledged });
       return { result: { acknowledged } };
     },
+    'monitor.report': async ({ monitor, ok, text }) => {
+      const audit = { operator: this.operator, method: 'monitor.report', monitor, ok };
+      const outcome = await this.backend.report(monitor, ok, text ?? '', this.operator);
+      this.options.logger.info('control-call', { ...audit, accepted: outcome.ok, message: outcome.message });
+      if (!outcome.ok) throw new ControlError(ErrorCode.Refused, outcome.message);
+      return { result: { message: outcome.message } };
+    },
     'alerts.subscribe': async () => {
       const early = this.earlyEvents<AlertEntry>('alerts', 'alert', (listener) =>
         this.backend.onAlert(listener),

@@ -17,6 +17,7 @@ export const METHOD_NAMES = Object.keys({
   'logs.collect': true,
   'logs.snapshot': true,
   'config.get': true,
+  'monitor.report': true,
 } satisfies Record<MethodName, true>) as MethodName[];
 
 export const MAX_TAIL_LINES = 10_000;
@@ -91,6 +92,15 @@ const checkers: { [M in MethodName]: Checker<M> } = {
     return node === undefined ? {} : { node };
   },
   'config.get': (params) => noParams(params, 'config.get'),
+  'monitor.report'(params) {
+    allowOnly(params, ['monitor', 'ok', 'text'], 'monitor.report');
+    const monitor = params.monitor;
+    if (typeof monitor !== 'string' || monitor === '') throw invalid('monitor', 'a monitor name', monitor);
+    const ok = params.ok;
+    if (typeof ok !== 'boolean') throw invalid('ok', 'true or false', ok);
+    const text = optionalString(params, 'text', MAX_NOTE_CHARS);
+    return text === undefined ? { monitor, ok } : { monitor, ok, text };
+  },
 };
 
 /** `params` as sent (absent, or anything); returns them checked, or throws InvalidParams. */

@@ -155,6 +155,8 @@ export interface Methods {
   'logs.snapshot': { params: { node?: string }; result: NodeSnapshot };
   /** The cluster config without secrets. */
   'config.get': { params: Record<string, never>; result: RedactedConfig };
+  /** An outside tool's result for a message monitor on the answering server (`vigil report`). */
+  'monitor.report': { params: { monitor: string; ok: boolean; text?: string }; result: { message: string } };
 }
 
 export type MethodName = keyof Methods;
@@ -183,4 +185,11 @@ export interface ControlBackend {
   logChunk(node: string | undefined, offset: number): Promise<LogChunk>;
   nodeSnapshot(node: string | undefined): Promise<NodeSnapshot>;
   redactedConfig(): RedactedConfig;
+  /** Records a report for a message monitor; refused (ok false) for a monitor of another type. */
+  report(
+    monitor: string,
+    ok: boolean,
+    text: string,
+    operator: string,
+  ): Promise<{ ok: boolean; message: string }>;
 }

@@ -16,6 +16,13 @@ import { pop3Monitor } from './monitor-pop3.js';
 import { psqlMonitor } from './monitor-psql.js';
 import { smtpMonitor } from './monitor-smtp.js';
 import { tcpMonitor } from './monitor-tcp.js';
+import { psMonitor } from './monitor-ps.js';
+import { miiMonitor } from './monitor-mii.js';
+import { diskMonitor } from './monitor-disk.js';
+import { userMonitor } from './monitor-user.js';
+import { systemMonitor } from './monitor-system.js';
+import { multiMonitor } from './monitor-multi.js';
+import { messageMonitor } from './monitor-message.js';
 import { execResource } from './resource-exec.js';
 import { fipResource } from './resource-fip.js';
 import { systemdResource } from './resource-systemd.js';
@@ -48,6 +55,13 @@ export const monitorTypes: Record<string, MonitorTypeDefinition> = {
   ftp: ftpMonitor,
   psql: psqlMonitor,
   mysql: mysqlMonitor,
+  ps: psMonitor,
+  mii: miiMonitor,
+  disk: diskMonitor,
+  user: userMonitor,
+  system: systemMonitor,
+  multi: multiMonitor,
+  message: messageMonitor,
 };
 
 export const alertTypes: Record<string, AlertTypeDefinition> = {

@@ -134,6 +134,14 @@ export class FakeBackend implements ControlBackend {
     return outcome;
   }
 
+  /** Reports received through monitor.report. */
+  readonly reports: { monitor: string; ok: boolean; text: string; operator: string }[] = [];
+
+  async report(monitor: string, ok: boolean, text: string, operator: string) {
+    this.reports.push({ monitor, ok, text, operator });
+    return { ok: true, message: `reported ${ok ? 'ok' : 'error'} for monitor ${monitor}` };
+  }
+
   alerts(): AlertEntry[] {
     return this.alertList;
   }
