@@ -2,10 +2,12 @@
 import type { GroupModel } from '../engine/model.js';
 import type { ResourceDriver, ResourceDriverDeps, ResourceDriverFactory } from './driver.js';
 import { createExecDriver } from './exec.js';
+import { createDiskDriver } from './disk.js';
 import { NoDriverError } from './no-driver.js';
 
 const factories: Record<string, ResourceDriverFactory> = {
   exec: (deps) => createExecDriver(deps),
+  disk: () => createDiskDriver(),
 };
 
 export function supportedResourceTypes(): string[] {

@@ -12,10 +12,12 @@ import { pidMonitor } from './monitor-pid.js';
 import { tcpMonitor } from './monitor-tcp.js';
 import { execResource } from './resource-exec.js';
 import { fipResource } from './resource-fip.js';
+import { diskResource } from './resource-disk.js';
 
 export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   exec: execResource,
   fip: fipResource,
+  disk: diskResource,
 };
 
 export const monitorTypes: Record<string, MonitorTypeDefinition> = {

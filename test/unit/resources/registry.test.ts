@@ -10,8 +10,9 @@ import {
 } from '../../../src/resources/registry.js';
 import { execResource } from './helpers.js';
 
-test('exec has a driver', () => {
-  assert.deepEqual(supportedResourceTypes(), ['exec']);
+test('exec and disk have drivers', () => {
+  assert.ok(supportedResourceTypes().includes('exec'));
+  assert.ok(supportedResourceTypes().includes('disk'));
   const driver = createResourceDriver('exec', { processes: new ProcessTable() });
   assert.equal(typeof driver.start, 'function');
 });
@@ -21,7 +22,8 @@ test('a type the config knows but without a driver gets a clear error', () => {
     () => createResourceDriver('fip', { processes: new ProcessTable() }),
     (error: unknown) =>
       error instanceof NoDriverError &&
-      error.message === 'resource type fip has no driver yet; types with drivers: exec',
+      error.message ===
+        `resource type fip has no driver yet; types with drivers: ${supportedResourceTypes().join(', ')}`,
   );
   assert.throws(() => createResourceDriver('toString', { processes: new ProcessTable() }), NoDriverError);
 });
@@ -35,6 +37,6 @@ test('resourcesWithoutDriver names each resource that cannot run', () => {
     resources: [{ ...execResource('web-ip', {}), type: 'fip' }, execResource('web-app', { start: 'true' })],
   };
   assert.deepEqual(resourcesWithoutDriver([group]), [
-    'resource web/web-ip: resource type fip has no driver yet; types with drivers: exec',
+    `resource web/web-ip: resource type fip has no driver yet; types with drivers: ${supportedResourceTypes().join(', ')}`,
   ]);
 });
