@@ -3,11 +3,13 @@ import type { GroupModel } from '../engine/model.js';
 import type { ResourceDriver, ResourceDriverDeps, ResourceDriverFactory } from './driver.js';
 import { createExecDriver } from './exec.js';
 import { createDiskDriver } from './disk.js';
+import { createLsbDriver } from './lsb.js';
 import { NoDriverError } from './no-driver.js';
 
 const factories: Record<string, ResourceDriverFactory> = {
   exec: (deps) => createExecDriver(deps),
   disk: () => createDiskDriver(),
+  lsb: () => createLsbDriver(),
 };
 
 export function supportedResourceTypes(): string[] {

@@ -13,11 +13,13 @@ import { tcpMonitor } from './monitor-tcp.js';
 import { execResource } from './resource-exec.js';
 import { fipResource } from './resource-fip.js';
 import { diskResource } from './resource-disk.js';
+import { lsbResource } from './resource-lsb.js';
 
 export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   exec: execResource,
   fip: fipResource,
   disk: diskResource,
+  lsb: lsbResource,
 };
 
 export const monitorTypes: Record<string, MonitorTypeDefinition> = {
