@@ -3,9 +3,11 @@ import type { MonitorModel } from '../engine/model.js';
 import { NoDriverError } from '../resources/no-driver.js';
 import type { MonitorDriver, MonitorDriverFactory } from './driver.js';
 import { createPidMonitor } from './pid.js';
+import { createOcfMonitor } from './ocf.js';
 
 const factories: Record<string, MonitorDriverFactory> = {
   pid: createPidMonitor,
+  ocf: createOcfMonitor,
 };
 
 export function supportedMonitorTypes(): string[] {

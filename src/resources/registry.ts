@@ -4,12 +4,14 @@ import type { ResourceDriver, ResourceDriverDeps, ResourceDriverFactory } from '
 import { createExecDriver } from './exec.js';
 import { createDiskDriver } from './disk.js';
 import { createLsbDriver } from './lsb.js';
+import { createOcfDriver } from './ocf.js';
 import { NoDriverError } from './no-driver.js';
 
 const factories: Record<string, ResourceDriverFactory> = {
   exec: (deps) => createExecDriver(deps),
   disk: () => createDiskDriver(),
   lsb: () => createLsbDriver(),
+  ocf: () => createOcfDriver(),
 };
 
 export function supportedResourceTypes(): string[] {

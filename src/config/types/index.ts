@@ -10,16 +10,19 @@ import { httpMonitor } from './monitor-http.js';
 import { ipMonitor } from './monitor-ip.js';
 import { pidMonitor } from './monitor-pid.js';
 import { tcpMonitor } from './monitor-tcp.js';
+import { ocfMonitor } from './monitor-ocf.js';
 import { execResource } from './resource-exec.js';
 import { fipResource } from './resource-fip.js';
 import { diskResource } from './resource-disk.js';
 import { lsbResource } from './resource-lsb.js';
+import { ocfResource } from './resource-ocf.js';
 
 export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   exec: execResource,
   fip: fipResource,
   disk: diskResource,
   lsb: lsbResource,
+  ocf: ocfResource,
 };
 
 export const monitorTypes: Record<string, MonitorTypeDefinition> = {
@@ -28,6 +31,7 @@ export const monitorTypes: Record<string, MonitorTypeDefinition> = {
   tcp: tcpMonitor,
   http: httpMonitor,
   ip: ipMonitor,
+  ocf: ocfMonitor,
 };
 
 export const alertTypes: Record<string, AlertTypeDefinition> = {
