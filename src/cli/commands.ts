@@ -10,6 +10,8 @@ import { groupCommand } from './group.js';
 import { keyCommand } from './key.js';
 import { logsCommand } from './logs.js';
 import { monitorCommand } from './monitor.js';
+import { resourceCommand } from './resource.js';
+import { ocfCommand } from './ocf.js';
 import { statusCommand } from './status.js';
 
 export const commands: Command[] = [
@@ -17,6 +19,8 @@ export const commands: Command[] = [
   consoleCommand,
   groupCommand,
   monitorCommand,
+  resourceCommand,
+  ocfCommand,
   clusterCommand,
   alertsCommand,
   logsCommand,
