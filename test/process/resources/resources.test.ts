@@ -265,3 +265,35 @@ test(
     assert.match(s2Log, /mounted \/dev\/loop\d+ on /);
   },
 );
+
+test('vigil resource stop and start act on one resource on the holder, asked from either server', async () => {
+  const started = await cli(['group', 'start', 'diamond', '--wait', '60']);
+  assert.equal(started.code, 0, started.stdout + started.stderr);
+  const stopsBefore = marks().filter((m) => m.what === 'stop-end' && m.name === 'diamond-d').length;
+  // Asked on s2, which does not hold the group: the command is forwarded to s1.
+  const stopped = await cli(['resource', 'stop', 'diamond/diamond-d'], 's2');
+  assert.equal(stopped.code, 0, stopped.stdout + stopped.stderr);
+  await waitFor(
+    'diamond-d offline on s1',
+    async () =>
+      (await status('s1')).groups
+        .find((g) => g.name === 'diamond')
+        ?.resources.find((r) => r.name === 'diamond-d')?.state === 'offline',
+    30_000,
+  );
+  assert.equal(
+    marks().filter((m) => m.what === 'stop-end' && m.name === 'diamond-d').length,
+    stopsBefore + 1,
+  );
+  const others = (await status('s1')).groups.find((g) => g.name === 'diamond')?.resources;
+  assert.deepEqual(
+    others?.filter((r) => r.name !== 'diamond-d').map((r) => r.state),
+    ['online', 'online', 'online'],
+    'only D was stopped',
+  );
+  const again = await cli(['resource', 'start', 'diamond/diamond-d', '--wait', '60'], 's1');
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  assert.match(again.stdout, /resource diamond\/diamond-d is online\n$/);
+  const groupStopped = await cli(['group', 'stop', 'diamond', '--wait', '60']);
+  assert.equal(groupStopped.code, 0, groupStopped.stdout + groupStopped.stderr);
+});
