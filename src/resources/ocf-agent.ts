@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeActionCode } from './exit-codes.js';
+import { describeLastLines } from './lines.js';
 import {
   completed,
   describeProgram,
@@ -115,6 +116,6 @@ export function monitorState(result: ProgramResult): MonitorState {
 export function describeAgentResult(call: OcfCall, action: string, result: ProgramResult): string {
   const who = `ocf:${call.name.provider}:${call.name.agent} ${action}`;
   if (!completed(result)) return describeProgram(who, result);
-  const last = describeProgram('', result).replace(/^ exited with code -?\d+/, '');
-  return `${who} ${result.code === 0 ? 'succeeded' : `failed with ${describeActionCode(result.code)}`}${last}`;
+  const outcome = result.code === 0 ? 'succeeded' : `failed with ${describeActionCode(result.code)}`;
+  return `${who} ${outcome}${describeLastLines(result.lastLines)}`;
 }
