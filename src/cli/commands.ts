@@ -11,6 +11,8 @@ import { keyCommand } from './key.js';
 import { logsCommand } from './logs.js';
 import { monitorCommand } from './monitor.js';
 import { reportCommand } from './report.js';
+import { resourceCommand } from './resource.js';
+import { ocfCommand } from './ocf.js';
 import { statusCommand } from './status.js';
 import { witnessCommand } from './witness.js';
 
@@ -19,6 +21,8 @@ export const commands: Command[] = [
   consoleCommand,
   groupCommand,
   monitorCommand,
+  resourceCommand,
+  ocfCommand,
   clusterCommand,
   alertsCommand,
   logsCommand,

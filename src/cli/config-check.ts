@@ -4,6 +4,7 @@
 import { formatProblem, loadConfigFile } from '../config/index.js';
 import { parseCommandArgs } from './args.js';
 import { EXIT, UsageError, type Output } from './command.js';
+import { checkOcfParameters } from './config-ocf.js';
 import { configSummary, plural } from './config-summary.js';
 
 export async function configCheck(args: string[], output: Output): Promise<number> {
@@ -23,7 +24,13 @@ export async function configCheck(args: string[], output: Output): Promise<numbe
     }
     const problems = result.ok ? result.warnings : result.problems;
     for (const problem of problems) output.out(formatProblem(problem));
-    if (result.ok) {
+    const ocf = result.ok ? await checkOcfParameters(result) : [];
+    for (const finding of ocf) output.out(finding.line);
+    const ocfErrors = ocf.filter((finding) => finding.severity === 'error').length;
+    if (result.ok && ocfErrors > 0) {
+      output.out(`${file}: invalid: ${plural(ocfErrors, 'error')} in OCF parameters`);
+      exitCode = Math.max(exitCode, EXIT.invalid);
+    } else if (result.ok) {
       output.out(configSummary(result));
     } else {
       const errors = problems.filter((problem) => problem.severity === 'error').length;

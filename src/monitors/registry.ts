@@ -20,6 +20,7 @@ import { createUserMonitor } from './user.js';
 import { createSystemMonitor } from './system.js';
 import { createMultiMonitor } from './multi.js';
 import { createMessageMonitor } from './message.js';
+import { createOcfMonitor } from './ocf.js';
 
 const factories: Record<string, MonitorDriverFactory> = {
   pid: createPidMonitor,
@@ -40,6 +41,7 @@ const factories: Record<string, MonitorDriverFactory> = {
   system: createSystemMonitor,
   multi: createMultiMonitor,
   message: createMessageMonitor,
+  ocf: createOcfMonitor,
 };
 
 export function supportedMonitorTypes(): string[] {

@@ -8,6 +8,9 @@ import { createNasDriver } from './nas.js';
 import { createSystemdDriver } from './systemd.js';
 import { createVmDriver } from './vm.js';
 import { createVolmgrDriver } from './volmgr.js';
+import { createDiskDriver } from './disk.js';
+import { createLsbDriver } from './lsb.js';
+import { createOcfDriver } from './ocf.js';
 import { NoDriverError } from './no-driver.js';
 
 const factories: Record<string, ResourceDriverFactory> = {
@@ -18,6 +21,9 @@ const factories: Record<string, ResourceDriverFactory> = {
   ddns: () => createDdnsDriver(),
   container: () => createContainerDriver(),
   vm: () => createVmDriver(),
+  disk: () => createDiskDriver(),
+  lsb: () => createLsbDriver(),
+  ocf: () => createOcfDriver(),
 };
 
 export function supportedResourceTypes(): string[] {

@@ -31,6 +31,10 @@ import { nasResource } from './resource-nas.js';
 import { ddnsResource } from './resource-ddns.js';
 import { containerResource } from './resource-container.js';
 import { vmResource } from './resource-vm.js';
+import { ocfMonitor } from './monitor-ocf.js';
+import { diskResource } from './resource-disk.js';
+import { lsbResource } from './resource-lsb.js';
+import { ocfResource } from './resource-ocf.js';
 
 export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   exec: execResource,
@@ -41,6 +45,9 @@ export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   ddns: ddnsResource,
   container: containerResource,
   vm: vmResource,
+  disk: diskResource,
+  lsb: lsbResource,
+  ocf: ocfResource,
 };
 
 export const monitorTypes: Record<string, MonitorTypeDefinition> = {
@@ -62,6 +69,7 @@ export const monitorTypes: Record<string, MonitorTypeDefinition> = {
   system: systemMonitor,
   multi: multiMonitor,
   message: messageMonitor,
+  ocf: ocfMonitor,
 };
 
 export const alertTypes: Record<string, AlertTypeDefinition> = {

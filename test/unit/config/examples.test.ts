@@ -11,6 +11,7 @@ const files = readdirSync(dir).filter((name) => name.endsWith('.yaml') || name.e
 test('the examples folder has the documented examples', () => {
   assert.ok(files.includes('two-servers-web.yaml'));
   assert.ok(files.includes('three-servers-n-plus-1.yaml'));
+  assert.ok(files.includes('two-servers-database.yaml'));
 });
 
 for (const name of files) {

@@ -30,6 +30,7 @@ test('every monitor type has a driver; configured types without one get a clear 
     'ftp',
     'psql',
     'mysql',
+    'ocf',
   ])
     assert.ok(supported.includes(type), `${type} has no driver`);
   assert.deepEqual(supported, [...supported].sort());

@@ -10,8 +10,8 @@ import {
 } from '../../../src/resources/registry.js';
 import { execResource } from './helpers.js';
 
-test('exec and the tool-driven types have drivers', () => {
-  for (const type of ['exec', 'systemd', 'volmgr', 'nas', 'ddns', 'container', 'vm']) {
+test('every resource type but fip has a driver', () => {
+  for (const type of ['exec', 'disk', 'lsb', 'ocf', 'systemd', 'volmgr', 'nas', 'ddns', 'container', 'vm']) {
     assert.ok(supportedResourceTypes().includes(type), type);
     const driver = createResourceDriver(type, { processes: new ProcessTable() });
     assert.equal(typeof driver.start, 'function');
