@@ -7,7 +7,7 @@ import { Engine } from '../engine/engine.js';
 import type { EngineInput, EngineOutput, OperatorCommand, PersistedState } from '../engine/io.js';
 import type { ClusterModel } from '../engine/model.js';
 import type { PeerMessage } from '../engine/messages.js';
-import type { LanLink } from '../links/lan.js';
+import type { HeartbeatLink } from '../links/link.js';
 import type { AlertEntry, LogLine, StatusSnapshot } from '../control/protocol.js';
 import { AlertStore, type AlertAck } from './alert-store.js';
 import type { Logger, LogRecord } from './logger.js';
@@ -31,7 +31,7 @@ export interface AgentParts {
   stateDir: string;
   logger: Logger;
   logBuffer: LogBuffer;
-  links: LanLink[];
+  links: HeartbeatLink[];
   peers: PeerChannel;
   resources: ResourceRunner;
   processes: ProcessTable;
@@ -292,6 +292,8 @@ export class Agent {
       dropped,
       lastResults: this.lastResults,
       alerts: this.alertStore.counts(),
+      linkEnds: this.parts.links.map((link) => link.local()),
+      peerChannels: this.parts.peers.statuses(),
     });
   }
 

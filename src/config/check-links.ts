@@ -9,6 +9,7 @@ export function checkLinks(data: unknown): Finding[] {
     ...duplicateAddresses(servers),
     ...unevenLan(servers),
     ...loneLink(servers, 'com', 'a serial line'),
+    ...crowdedSerialLine(servers),
     ...loneLink(servers, 'disk', 'a shared disk'),
   ];
 }
@@ -63,6 +64,22 @@ function loneLink(servers: RawItem[], key: 'com' | 'disk', what: string): Findin
       `add ${key} to the server at the other end, or remove it`,
     ),
   ];
+}
+
+/** A serial line is point to point: the COM link pairs the two servers that have com, never more. */
+function crowdedSerialLine(servers: RawItem[]): Finding[] {
+  const using = servers.filter((server) => server.value.com !== undefined);
+  if (using.length <= 2) return [];
+  const names = using.map(label).join(', ');
+  return using
+    .slice(2)
+    .map((server) =>
+      error(
+        ['servers', server.index, 'com'],
+        `${using.length} servers have a com link (${names}), but a serial line joins exactly two servers`,
+        'keep com on the two servers the cable connects and remove it from the others',
+      ),
+    );
 }
 
 function label(server: RawItem): string {
