@@ -5,6 +5,7 @@ import { isIPv6 } from 'node:net';
 import type { Logger } from '../agent/logger.js';
 import type { ClusterModel, LinkModel } from '../engine/model.js';
 import { ComLink, DEFAULT_COM_BAUD_RATE } from './com.js';
+import { DiskLink } from './disk.js';
 import { LanLink, type LanPeer } from './lan.js';
 import type { HeartbeatLink } from './link.js';
 
@@ -25,15 +26,6 @@ export interface CreatedLinks {
   warnings: string[];
 }
 
-const NOT_YET = 'it comes with the split-brain work';
-
-function unimplemented(server: string, link: LinkModel): string {
-  return (
-    `server ${server}: link kind ${link.kind} is not implemented yet (${NOT_YET}); ` +
-    `heartbeats run on the LAN links only. Remove ${link.kind}: from server ${server} to silence this warning`
-  );
-}
-
 export function createLinks(model: ClusterModel, self: string, options: CreateLinksOptions): CreatedLinks {
   const me = model.servers.find((server) => server.name === self);
   if (!me) throw new Error(`server ${self} is not in cluster ${model.name}`);
@@ -45,8 +37,19 @@ export function createLinks(model: ClusterModel, self: string, options: CreateLi
       if (com) links.push(com);
       continue;
     }
-    if (link.kind !== 'lan') {
-      warnings.push(unimplemented(self, link));
+    if (link.kind === 'disk') {
+      if (!link.device) continue;
+      links.push(
+        new DiskLink({
+          device: link.device,
+          self,
+          servers: model.servers.map((server) => server.name),
+          cluster: model.name,
+          key: options.key,
+          heartbeatIntervalMs: model.timing.heartbeatIntervalMs,
+          logger: options.logger,
+        }),
+      );
       continue;
     }
     if (!link.address) {

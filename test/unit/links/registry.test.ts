@@ -53,7 +53,7 @@ test('one LAN link per interconnect, with the peers that have that interconnect'
   }
 });
 
-test('COM pairs the two servers that have com; DISK is still a warning that says what to do', async () => {
+test('COM pairs the two servers that have com; DISK joins every server with a disk slot each', async () => {
   const cluster = model([
     server(
       'alpha',
@@ -70,13 +70,14 @@ test('COM pairs the two servers that have com; DISK is still a warning that says
   try {
     assert.deepEqual(
       links.map((link) => `${link.id}:${link.kind}`),
-      ['lan0:lan', 'com:com'],
+      ['lan0:lan', 'com:com', 'disk:disk'],
     );
     assert.deepEqual(Object.keys(links[1]?.stats() ?? {}), ['beta']);
     assert.equal(links[1]?.local().endpoint, '/dev/ttyS0 @ 9600 baud');
     assert.equal(links[1]?.local().state, 'opening');
-    assert.equal(warnings.length, 1);
-    assert.match(warnings[0] ?? '', /link kind disk is not implemented yet/);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(Object.keys(links[2]?.stats() ?? {}), ['beta', 'gamma']);
+    assert.equal(links[2]?.local().state, 'opening');
   } finally {
     await Promise.all(links.map((link) => link.close()));
   }
