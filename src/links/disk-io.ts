@@ -4,6 +4,9 @@
 import { Worker } from 'node:worker_threads';
 import type { DiskReply, DiskRequest } from './disk-io-worker.js';
 
+/** How long close() waits for the IO thread to end. */
+const CLOSE_WAIT_MS = 1000;
+
 export type DiskIoMode = { io: 'direct' | 'dsync'; why?: string };
 
 type Pending = { resolve: (reply: DiskReply) => void; timer: NodeJS.Timeout | undefined };
@@ -64,7 +67,14 @@ export class DiskIo {
     if (this.closed) return;
     this.closed = true;
     this.failAll('the disk link closed');
-    await this.worker.terminate();
+    // A thread stuck in the kernel (a hung disk) may not end soon: do not let it hold up the agent's stop.
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      timer.unref();
+    });
+    await Promise.race([this.worker.terminate().then(() => undefined), gaveUp]);
+    clearTimeout(timer);
   }
 
   private request(request: DiskRequest, deadlineMs: number): Promise<DiskReply> {
