@@ -106,7 +106,7 @@ export class DiskLink implements HeartbeatLink {
       const found = readHeader(block, cluster);
       if (found.kind === 'foreign')
         throw new Error(
-          `refusing to use ${device} as the DISK heartbeat link: ${found.why}. Check servers[].disk; only if the device is really meant for cluster "${cluster}", clear its first 4 KiB (dd if=/dev/zero of=${device} bs=4096 count=1) while no agent uses it, and the next start initialises it`,
+          `refusing to use ${device} as the DISK heartbeat link: ${found.why}. Check servers[].disk; only if the device is really meant for cluster "${cluster}", run "vigil disk init ${device} --cluster ${cluster} --force" while no agent uses it`,
         );
       if (found.kind === 'empty') {
         this.header = { version: DISK_LAYOUT_VERSION, slotSize: DISK_SLOT_SIZE, slotCount: slots, cluster };
@@ -115,7 +115,7 @@ export class DiskLink implements HeartbeatLink {
       } else this.header = found.header;
       if (this.header.slotCount < servers.length)
         throw new Error(
-          `${device} has ${this.header.slotCount} slots but the cluster has ${servers.length} servers: clear its first 4 KiB while no agent uses it, and the next start initialises it with enough slots`,
+          `${device} has ${this.header.slotCount} slots but the cluster has ${servers.length} servers: run "vigil disk init ${device} --cluster ${cluster} --slots N" while no agent uses it`,
         );
     } catch (error) {
       await this.close();
