@@ -8,7 +8,7 @@ import { Engine } from '../engine/engine.js';
 import type { EngineInput, EngineOutput, OperatorCommand, PersistedState } from '../engine/io.js';
 import type { ClusterModel } from '../engine/model.js';
 import type { PeerMessage } from '../engine/messages.js';
-import type { LanLink } from '../links/lan.js';
+import type { HeartbeatLink } from '../links/link.js';
 import { redactedConfigYaml } from '../collect/config-yaml.js';
 import type {
   AlertEntry,
@@ -46,7 +46,7 @@ export interface AgentParts {
   logFile?: string;
   /** The cluster config as loaded, served (without secrets) to `vigil logs collect`. */
   config?: unknown;
-  links: LanLink[];
+  links: HeartbeatLink[];
   peers: PeerChannel;
   resources: ResourceRunner;
   processes: ProcessTable;
@@ -353,6 +353,8 @@ export class Agent {
       dropped,
       lastResults: this.lastResults,
       alerts: this.alertStore.counts(),
+      linkEnds: this.parts.links.map((link) => link.local()),
+      peerChannels: this.parts.peers.statuses(),
     });
   }
 

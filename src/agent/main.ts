@@ -111,6 +111,7 @@ async function main(): Promise<void> {
     port: config.cluster.heartbeatPort,
     key: deriveKey(key, model.name, 'heartbeat'),
     logger,
+    comBaudRate: config.cluster.comBaudRate,
   });
   for (const warning of warnings) logger.warn('link-warning', { warning });
   for (const link of links) await link.start();

@@ -72,6 +72,8 @@ export interface PeerChannelOptions {
   idleTimeoutMs?: number;
   /** Reconnect delays; default 100 ms doubling to 5 s, ±20 % jitter. */
   backoff?: BackoffOptions;
+  /** While connected over a fallback LAN, how often to try lan0 again. Default 5 s. */
+  preferredProbeMs?: number;
 }
 
 export type MessageHandler = (from: string, message: unknown) => void;
@@ -95,6 +97,8 @@ export class PeerChannel {
   private readonly options: PeerChannelOptions;
   private readonly order: string[];
   private readonly connections = new Map<string, PeerConnection>();
+  /** The interconnect (lan0, lan1 ...) each live connection runs on. */
+  private readonly via = new Map<PeerConnection, string | null>();
   /** Every connection, ready or not, so close() can end them all. */
   private readonly everyConnection = new Set<PeerConnection>();
   private acceptor: Acceptor | undefined;
@@ -194,6 +198,29 @@ export class PeerChannel {
     return answer;
   }
 
+  /** Each peer's channel: connected or down, and over which interconnect. */
+  statuses(): { peer: string; state: PeerState; via: string | null }[] {
+    return this.order
+      .filter((name) => name !== this.options.self)
+      .map((peer) => {
+        const connection = this.connections.get(peer);
+        const state = this.state(peer);
+        return {
+          peer,
+          state,
+          via: state === 'connected' && connection ? (this.via.get(connection) ?? null) : null,
+        };
+      });
+  }
+
+  /** The LAN rank of a connection, from the peer's address at its end (dialled or dialling). */
+  private interconnectOf(peer: string, address: string | undefined): string | null {
+    if (!address) return null;
+    const server = this.options.model.servers.find((s) => s.name === peer);
+    const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
+    return server ? (lanAddresses(server).find((lan) => lan.address === plain)?.id ?? null) : null;
+  }
+
   /** Rejected connections and dial failures by reason, every reason present. */
   counters(): Record<PeerChannelCounter, number> {
     return { ...this.counts };
@@ -242,6 +269,7 @@ export class PeerChannel {
       tls: pskClientOptions(this.options.self, this.options.key),
       connectTimeoutMs: this.options.connectTimeoutMs ?? 3000,
       ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
+      ...(this.options.preferredProbeMs ? { preferredProbeMs: this.options.preferredProbeMs } : {}),
       adopt: (socket, _address, hooks) => this.open(socket, peer.name, hooks),
       failed: (address, reason) => {
         this.counts['dial-failed']++;
@@ -292,13 +320,16 @@ export class PeerChannel {
   private ready(connection: PeerConnection, address: string | undefined): void {
     const previous = this.connections.get(connection.peer);
     this.connections.set(connection.peer, connection);
+    const via = this.interconnectOf(connection.peer, address);
+    this.via.set(connection, via);
     if (previous && previous !== connection) previous.close('replaced by a new connection');
-    this.options.logger.info('peer-connected', { peer: connection.peer, address });
+    this.options.logger.info('peer-connected', { peer: connection.peer, address, via });
     this.emitState(connection.peer, 'connected');
   }
 
   private ended(connection: PeerConnection, reason: string): void {
     this.everyConnection.delete(connection);
+    this.via.delete(connection);
     this.pending.failConnection(connection, reason);
     if (this.connections.get(connection.peer) !== connection) return;
     this.connections.delete(connection.peer);

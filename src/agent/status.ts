@@ -2,7 +2,13 @@
 // agent knows (link round-trip times and loss, dropped frames, last monitor results, alerts).
 import type { EngineView } from '../engine/io.js';
 import type { ClusterModel } from '../engine/model.js';
-import { PROTOCOL_VERSION, type LinkStatus, type StatusSnapshot } from '../control/protocol.js';
+import {
+  PROTOCOL_VERSION,
+  type LinkEndStatus,
+  type LinkStatus,
+  type PeerChannelStatus,
+  type StatusSnapshot,
+} from '../control/protocol.js';
 
 export interface LinkStats {
   rttMs: number | null;
@@ -18,6 +24,8 @@ export interface StatusSources {
   dropped: Record<string, number>;
   lastResults: Map<string, { ok: boolean; detail: string; at: Date }>;
   alerts: { unacknowledged: number; critical: number };
+  linkEnds?: LinkEndStatus[];
+  peerChannels?: PeerChannelStatus[];
 }
 
 export function buildStatus(src: StatusSources): StatusSnapshot {
@@ -88,5 +96,7 @@ export function buildStatus(src: StatusSources): StatusSnapshot {
     }),
     dropped: { ...src.dropped },
     alerts: src.alerts,
+    ...(src.linkEnds ? { linkEnds: src.linkEnds } : {}),
+    ...(src.peerChannels ? { peerChannels: src.peerChannels } : {}),
   };
 }

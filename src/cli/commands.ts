@@ -6,6 +6,7 @@ import { clusterCommand } from './cluster.js';
 import { configCommand } from './config.js';
 import { consoleCommand } from './console.js';
 import { demoCommand } from './demo.js';
+import { diskCommand } from './disk.js';
 import { groupCommand } from './group.js';
 import { keyCommand } from './key.js';
 import { logsCommand } from './logs.js';
@@ -29,6 +30,7 @@ export const commands: Command[] = [
   demoCommand,
   configCommand,
   keyCommand,
+  diskCommand,
   bridgeCommand,
   witnessCommand,
   reportCommand,

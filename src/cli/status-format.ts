@@ -10,6 +10,8 @@ type Row = { problem: boolean; cells: string[]; styles?: ((text: string) => stri
 export function formatStatus(status: StatusSnapshot, style: Style): string {
   const lines = [clusterLine(status, style)];
   lines.push(style.bold('servers'), ...table(serverRows(status, style)));
+  if (status.linkEnds && status.linkEnds.length > 0)
+    lines.push(style.bold(`links of ${status.node}`), ...table(linkEndRows(status, style)));
   if (status.groups.length > 0) lines.push(style.bold('groups'), ...groupLines(status, style));
   if (status.monitors.length > 0) lines.push(style.bold('monitors'), ...table(monitorRows(status, style)));
   const dropped = Object.entries(status.dropped).filter(([, count]) => count > 0);
@@ -38,6 +40,36 @@ function serverRows(status: StatusSnapshot, style: Style): Row[] {
       styles: [identity, up ? style.good : style.bad, identity],
     };
   });
+}
+
+/** This server's end of each link, then the peer channel's interconnect per peer. */
+function linkEndRows(status: StatusSnapshot, style: Style): Row[] {
+  const rows: Row[] = (status.linkEnds ?? []).map((end) => {
+    const { framesIn = 0, framesOut = 0, ...rest } = end.counters;
+    const others = Object.entries(rest)
+      .filter(([, count]) => count > 0)
+      .map(([name, count]) => `${name} ${count}`);
+    const counters = [`in ${framesIn}`, `out ${framesOut}`, ...others].join(', ');
+    const up = end.state === 'up';
+    return {
+      problem: !up,
+      cells: [end.id, end.state, end.endpoint, counters + (end.detail ? ` (${end.detail})` : '')],
+      styles: [identity, up ? style.good : style.bad],
+    };
+  });
+  for (const channel of status.peerChannels ?? []) {
+    const connected = channel.state === 'connected';
+    rows.push({
+      problem: !connected,
+      cells: [
+        `peer ${channel.peer}`,
+        connected ? 'connected' : 'down',
+        connected ? `channel via ${channel.via ?? 'unknown interconnect'}` : 'channel not connected',
+      ],
+      styles: [identity, connected ? style.good : style.bad],
+    });
+  }
+  return rows;
 }
 
 function describeLink(link: LinkStatus): string {

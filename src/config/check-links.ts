@@ -1,7 +1,8 @@
 // Heartbeat links: an interconnect address belongs to one server, and a link needs both ends.
 
 import { error, warning, type Finding } from './problem.js';
-import { items, text, texts, type RawItem } from './raw.js';
+import { DEFAULTS, defaultMs } from './defaults.js';
+import { count, durationMs, items, section, text, texts, type RawItem } from './raw.js';
 
 export function checkLinks(data: unknown): Finding[] {
   const servers = items(data, 'servers');
@@ -9,6 +10,8 @@ export function checkLinks(data: unknown): Finding[] {
     ...duplicateAddresses(servers),
     ...unevenLan(servers),
     ...loneLink(servers, 'com', 'a serial line'),
+    ...crowdedSerialLine(servers),
+    ...slowSerialLine(data, servers),
     ...loneLink(servers, 'disk', 'a shared disk'),
   ];
 }
@@ -61,6 +64,49 @@ function loneLink(servers: RawItem[], key: 'com' | 'disk', what: string): Findin
       ['servers', only.index, key],
       `only ${label(only)} has a ${key} link; ${what} needs another server at the other end`,
       `add ${key} to the server at the other end, or remove it`,
+    ),
+  ];
+}
+
+/** A serial line is point to point: the COM link pairs the two servers that have com, never more. */
+function crowdedSerialLine(servers: RawItem[]): Finding[] {
+  const using = servers.filter((server) => server.value.com !== undefined);
+  if (using.length <= 2) return [];
+  const names = using.map(label).join(', ');
+  return using
+    .slice(2)
+    .map((server) =>
+      error(
+        ['servers', server.index, 'com'],
+        `${using.length} servers have a com link (${names}), but a serial line joins exactly two servers`,
+        'keep com on the two servers the cable connects and remove it from the others',
+      ),
+    );
+}
+
+/** Bytes of a COM heartbeat frame: measured as about 340 with no groups, 60 more per group. */
+const COM_FRAME_BASE_BYTES = 340;
+const COM_FRAME_GROUP_BYTES = 60;
+
+/** A heartbeat must cross the line in half the interval (the other half is the peer's frame). */
+function slowSerialLine(data: unknown, servers: RawItem[]): Finding[] {
+  if (servers.filter((server) => server.value.com !== undefined).length !== 2) return [];
+  const cluster = section(data, 'cluster');
+  const baud = count(cluster, 'comBaudRate') ?? DEFAULTS.comBaudRate;
+  const intervalMs = durationMs(
+    section(cluster, 'timing'),
+    'heartbeatInterval',
+    defaultMs('heartbeatInterval'),
+  );
+  if (intervalMs === undefined || baud <= 0) return [];
+  const bytes = COM_FRAME_BASE_BYTES + COM_FRAME_GROUP_BYTES * items(data, 'groups').length;
+  const needMs = Math.round((bytes * 10 * 1000) / baud);
+  if (needMs <= intervalMs / 2) return [];
+  return [
+    warning(
+      ['cluster', 'comBaudRate'],
+      `a COM heartbeat of about ${bytes} bytes takes about ${needMs} ms at ${baud} baud, over half the ${intervalMs} ms heartbeat interval; such heartbeats are not sent and the COM link stays down`,
+      'raise cluster.comBaudRate on both servers (115200 is common), or lengthen timing.heartbeatInterval',
     ),
   ];
 }

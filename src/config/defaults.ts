@@ -9,6 +9,7 @@ export const DEFAULTS = {
   sshPort: 29022,
   heartbeatPort: 29100,
   peerPort: 29101,
+  comBaudRate: 115200,
   heartbeatInterval: '500ms',
   heartbeatTimeout: '2s',
   npDeadline: '1s',

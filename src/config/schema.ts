@@ -49,6 +49,15 @@ const clusterSchema = z.strictObject({
     .describe(
       'TCP port of the TLS channel between servers (state sync, claims, alerts, logs) on every LAN interconnect.',
     ),
+  comBaudRate: z
+    .number()
+    .int()
+    .min(300)
+    .max(4_000_000)
+    .default(DEFAULTS.comBaudRate)
+    .describe(
+      'Baud rate of the COM heartbeat link, the same at both ends; a heartbeat frame must cross the line in half the heartbeat interval.',
+    ),
   timing: timingSchema.prefault({}).describe('Heartbeat and failover timing; all optional.'),
 });
 
@@ -58,7 +67,11 @@ const serverSchema = z.strictObject({
     .array(formatted('vigil-ip'))
     .min(1)
     .describe('LAN interconnect addresses of this server, most preferred first; link ids lan0, lan1, ...'),
-  com: formatted('vigil-path').optional().describe('Serial device of the COM heartbeat link (link id com).'),
+  com: formatted('vigil-path')
+    .optional()
+    .describe(
+      'Serial device of the COM heartbeat link (link id com). A serial line joins exactly two servers: at most two servers may have com.',
+    ),
   disk: formatted('vigil-path')
     .optional()
     .describe('Shared disk device or file of the DISK heartbeat link (link id disk).'),

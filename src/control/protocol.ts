@@ -42,6 +42,26 @@ export interface LinkStatus {
   loss: number | null;
 }
 
+/** This server's own end of one heartbeat link: whether it can send and receive, and its counters. */
+export interface LinkEndStatus {
+  id: string;
+  kind: 'lan' | 'com' | 'disk';
+  state: 'up' | 'opening' | 'reopening' | 'stalled' | 'closed';
+  /** Address and port, serial device and baud rate, or shared disk path. */
+  endpoint: string;
+  /** Frames in and out, CRC and HMAC failures, reopens, stalls ... by name. */
+  counters: Record<string, number>;
+  detail?: string;
+}
+
+/** The peer channel (TLS over the LAN) to one peer: on which interconnect it runs now. */
+export interface PeerChannelStatus {
+  peer: string;
+  state: 'connected' | 'down';
+  /** lan0, lan1 ... while connected. */
+  via: string | null;
+}
+
 export interface StatusSnapshot {
   protocol: number;
   /** ISO time on the answering server. */
@@ -80,6 +100,10 @@ export interface StatusSnapshot {
   /** Dropped inter-node frames by reason (forged, replayed, stale, truncated, oversized, unknown-sender …). */
   dropped: Record<string, number>;
   alerts: { unacknowledged: number; critical: number };
+  /** This server's ends of its heartbeat links (absent from agents before links reported them). */
+  linkEnds?: LinkEndStatus[];
+  /** The peer channel to each peer (absent from older agents). */
+  peerChannels?: PeerChannelStatus[];
 }
 
 export interface AlertEntry {

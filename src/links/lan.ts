@@ -18,6 +18,7 @@ import {
 } from './frame.js';
 import { SendLog, SmoothedRtt } from './rtt.js';
 import { SenderWindow } from './sender-window.js';
+import type { HeartbeatHandler, HeartbeatLink, LocalLinkStatus } from './link.js';
 
 export type LanDropReason = FrameRejection | 'stale' | 'replayed' | 'internal-error';
 
@@ -76,7 +77,7 @@ export interface LanPeerStats {
   sendErrors: number;
 }
 
-export type HeartbeatHandler = (from: string, linkId: string, body: Heartbeat) => void;
+export type { HeartbeatHandler } from './link.js';
 
 interface PeerState {
   address: string;
@@ -94,8 +95,9 @@ interface PeerState {
  * number (from 1), so create a link once per agent start: a second LanLink for the same rank within
  * one incarnation would start again at seq 1 and its frames would be dropped as replayed.
  */
-export class LanLink {
+export class LanLink implements HeartbeatLink {
   readonly id: string;
+  readonly kind = 'lan' as const;
   private readonly options: LanLinkOptions;
   private readonly context: FrameContext;
   private readonly peers = new Map<string, PeerState>();
@@ -107,6 +109,7 @@ export class LanLink {
   private readonly socket: Socket;
   private handlers: HeartbeatHandler[] = [];
   private seq = 0;
+  private framesOut = 0;
   private state: 'new' | 'open' | 'closed' = 'new';
 
   constructor(options: LanLinkOptions) {
@@ -205,7 +208,7 @@ export class LanLink {
         return false;
       }
       this.socket.send(datagram, this.options.port, peer.address, (error) => {
-        if (!error) return;
+        if (!error) return void this.framesOut++;
         peer.sendErrors++;
         const code = (error as NodeJS.ErrnoException).code ?? 'error';
         this.logOnce(`${this.id}:send-${name}-${code}`, 'warn', 'heartbeat-send-failed', {
@@ -236,6 +239,22 @@ export class LanLink {
         sendErrors: peer.sendErrors,
       };
     return result;
+  }
+
+  local(): LocalLinkStatus {
+    let framesIn = 0;
+    let sendErrors = 0;
+    for (const peer of this.peers.values()) {
+      framesIn += peer.received;
+      sendErrors += peer.sendErrors;
+    }
+    return {
+      id: this.id,
+      kind: 'lan',
+      state: this.state === 'open' ? 'up' : this.state === 'new' ? 'opening' : 'closed',
+      endpoint: `${this.options.bindAddress}:${this.options.port}`,
+      counters: { framesIn, framesOut: this.framesOut, sendErrors, ...this.drops },
+    };
   }
 
   close(): Promise<void> {

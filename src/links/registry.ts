@@ -1,10 +1,13 @@
-// Builds this server's heartbeat links from the cluster model. LAN links exist today; a COM or DISK
-// link in the config is reported as a warning (the agent logs it and runs on LAN alone) rather
-// than stopping the agent.
+// Builds this server's heartbeat links from the cluster model: one LAN link per interconnect, the
+// COM link (serial line to the one other server that has com) and the DISK link. A link that
+// cannot be built is reported as a warning naming what to change, and the agent runs without it.
 import { isIPv6 } from 'node:net';
 import type { Logger } from '../agent/logger.js';
 import type { ClusterModel, LinkModel } from '../engine/model.js';
+import { ComLink, DEFAULT_COM_BAUD_RATE } from './com.js';
+import { DiskLink } from './disk.js';
 import { LanLink, type LanPeer } from './lan.js';
+import type { HeartbeatLink } from './link.js';
 
 export interface CreateLinksOptions {
   /** cluster.heartbeatPort */
@@ -12,32 +15,41 @@ export interface CreateLinksOptions {
   /** deriveKey(clusterKey, model.name, 'heartbeat') */
   key: Buffer;
   logger: Logger;
+  /** cluster.comBaudRate */
+  comBaudRate?: number;
 }
 
 export interface CreatedLinks {
   /** Not yet bound: call start() on each. */
-  links: LanLink[];
+  links: HeartbeatLink[];
   /** Configured links this build cannot run, and peers left off a link; each names what to change. */
   warnings: string[];
-}
-
-const NOT_YET = 'it comes with the split-brain work';
-
-function unimplemented(server: string, link: LinkModel): string {
-  return (
-    `server ${server}: link kind ${link.kind} is not implemented yet (${NOT_YET}); ` +
-    `heartbeats run on the LAN links only. Remove ${link.kind}: from server ${server} to silence this warning`
-  );
 }
 
 export function createLinks(model: ClusterModel, self: string, options: CreateLinksOptions): CreatedLinks {
   const me = model.servers.find((server) => server.name === self);
   if (!me) throw new Error(`server ${self} is not in cluster ${model.name}`);
-  const links: LanLink[] = [];
+  const links: HeartbeatLink[] = [];
   const warnings: string[] = [];
   for (const link of me.links) {
-    if (link.kind !== 'lan') {
-      warnings.push(unimplemented(self, link));
+    if (link.kind === 'com') {
+      const com = comLink(model, self, link, options, warnings);
+      if (com) links.push(com);
+      continue;
+    }
+    if (link.kind === 'disk') {
+      if (!link.device) continue;
+      links.push(
+        new DiskLink({
+          device: link.device,
+          self,
+          servers: model.servers.map((server) => server.name),
+          cluster: model.name,
+          key: options.key,
+          heartbeatIntervalMs: model.timing.heartbeatIntervalMs,
+          logger: options.logger,
+        }),
+      );
       continue;
     }
     if (!link.address) {
@@ -71,4 +83,35 @@ export function createLinks(model: ClusterModel, self: string, options: CreateLi
     );
   }
   return { links, warnings };
+}
+
+/** The serial line pairs this server with the one other server that has com. */
+function comLink(
+  model: ClusterModel,
+  self: string,
+  link: LinkModel,
+  options: CreateLinksOptions,
+  warnings: string[],
+): ComLink | null {
+  const others = model.servers.filter(
+    (server) => server.name !== self && server.links.some((candidate) => candidate.kind === 'com'),
+  );
+  if (others.length !== 1 || !link.device) {
+    warnings.push(
+      others.length === 0
+        ? `server ${self}: no other server has com, so the serial line has no far end; the COM link is left out`
+        : `server ${self}: ${others.length + 1} servers have com, but a serial line joins exactly two; the COM link is left out (vigil config check reports this as an error)`,
+    );
+    return null;
+  }
+  return new ComLink({
+    device: link.device,
+    baudRate: options.comBaudRate ?? DEFAULT_COM_BAUD_RATE,
+    self,
+    peer: (others[0] as { name: string }).name,
+    cluster: model.name,
+    key: options.key,
+    heartbeatIntervalMs: model.timing.heartbeatIntervalMs,
+    logger: options.logger,
+  });
 }

@@ -3,7 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { MAC_HEADER, WITNESS_PATH, mac, macMatches, type LeaseAnswer, type LeaseRequest } from './protocol.js';
+import {
+  MAC_HEADER,
+  WITNESS_PATH,
+  mac,
+  macMatches,
+  type LeaseAnswer,
+  type LeaseRequest,
+} from './protocol.js';
 
 export interface WitnessResult {
   granted: boolean;
@@ -24,21 +31,34 @@ export class WitnessClient {
 
   async ask(op: LeaseRequest['op'], durationMs: number, timeoutMs: number): Promise<WitnessResult> {
     const nonce = randomBytes(12).toString('hex');
-    const body = JSON.stringify({ cluster: this.cluster, server: this.server, op, durationMs, seq: ++this.seq, nonce });
+    const body = JSON.stringify({
+      cluster: this.cluster,
+      server: this.server,
+      op,
+      durationMs,
+      seq: ++this.seq,
+      nonce,
+    });
     try {
       const { status, text, macHeader } = await this.post(body, timeoutMs);
       if (status !== 200) return refused(`the witness answered HTTP ${status}: ${text.trim().slice(0, 200)}`);
-      if (!macMatches(this.key, text, macHeader)) return refused('the witness answer is not authenticated (wrong key?)');
+      if (!macMatches(this.key, text, macHeader))
+        return refused('the witness answer is not authenticated (wrong key?)');
       const answer = JSON.parse(text) as LeaseAnswer;
       if (answer.nonce !== nonce) return refused('the witness answer is for another request');
-      const detail = answer.granted ? 'granted' : (answer.error ?? (answer.holder ? `held by ${answer.holder}` : 'not granted'));
+      const detail = answer.granted
+        ? 'granted'
+        : (answer.error ?? (answer.holder ? `held by ${answer.holder}` : 'not granted'));
       return { granted: answer.granted, holder: answer.holder, remainingMs: answer.remainingMs, detail };
     } catch (error) {
       return refused(`cannot reach the witness at ${this.url}: ${(error as Error).message}`);
     }
   }
 
-  private post(body: string, timeoutMs: number): Promise<{ status: number; text: string; macHeader?: string }> {
+  private post(
+    body: string,
+    timeoutMs: number,
+  ): Promise<{ status: number; text: string; macHeader?: string }> {
     const target = new URL(WITNESS_PATH, this.url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {

@@ -22,7 +22,12 @@ export class LeaseBook {
     const who = `${request.cluster}/${request.server}`;
     const last = this.lastSeq.get(who);
     if (last !== undefined && request.seq <= last) {
-      return { granted: false, holder: this.holderOf(request.cluster, now), remainingMs: 0, error: 'stale request (replayed or out of order)' };
+      return {
+        granted: false,
+        holder: this.holderOf(request.cluster, now),
+        remainingMs: 0,
+        error: 'stale request (replayed or out of order)',
+      };
     }
     this.lastSeq.set(who, request.seq);
     const lease = this.leases.get(request.cluster);

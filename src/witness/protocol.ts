@@ -56,8 +56,10 @@ export function parseLeaseRequest(body: string): LeaseRequest | string {
   if (r.op !== 'acquire' && r.op !== 'release') return "op: must be 'acquire' or 'release'";
   if (typeof r.durationMs !== 'number' || !(r.durationMs > 0 && r.durationMs <= MAX_LEASE_MS))
     return `durationMs: a number of milliseconds from 1 to ${MAX_LEASE_MS}`;
-  if (typeof r.seq !== 'number' || !Number.isSafeInteger(r.seq) || r.seq < 0) return 'seq: a non-negative integer';
-  if (typeof r.nonce !== 'string' || r.nonce.length < 8 || r.nonce.length > 64) return 'nonce: 8 to 64 characters';
+  if (typeof r.seq !== 'number' || !Number.isSafeInteger(r.seq) || r.seq < 0)
+    return 'seq: a non-negative integer';
+  if (typeof r.nonce !== 'string' || r.nonce.length < 8 || r.nonce.length > 64)
+    return 'nonce: 8 to 64 characters';
   return {
     cluster: r.cluster,
     server: r.server,

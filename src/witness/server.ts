@@ -4,7 +4,15 @@
 import { createServer, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { LeaseBook } from './leases.js';
-import { MAC_HEADER, MAX_LEASE_MS, WITNESS_PATH, mac, macMatches, parseLeaseRequest, type LeaseAnswer } from './protocol.js';
+import {
+  MAC_HEADER,
+  MAX_LEASE_MS,
+  WITNESS_PATH,
+  mac,
+  macMatches,
+  parseLeaseRequest,
+  type LeaseAnswer,
+} from './protocol.js';
 
 const MAX_BODY = 4096;
 
@@ -21,7 +29,10 @@ export function createWitnessServer(options: WitnessOptions): Server {
   const book = new LeaseBook(options.quiet === false ? 0 : performance.now() + MAX_LEASE_MS);
   return createServer((request, response) => {
     const reply = (status: number, body: string) => {
-      response.writeHead(status, { 'content-type': 'application/json', [MAC_HEADER]: mac(options.key, body) });
+      response.writeHead(status, {
+        'content-type': 'application/json',
+        [MAC_HEADER]: mac(options.key, body),
+      });
       response.end(body);
     };
     if (request.method !== 'POST' || request.url !== WITNESS_PATH) {
@@ -33,7 +44,9 @@ export function createWitnessServer(options: WitnessOptions): Server {
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY) {
-        response.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('body too large\n');
+        response
+          .writeHead(413, { 'content-type': 'text/plain', connection: 'close' })
+          .end('body too large\n');
         request.destroy();
       } else chunks.push(chunk);
     });

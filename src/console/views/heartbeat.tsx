@@ -1,5 +1,6 @@
 // The heartbeat matrix: one row per observing node (its own view), one column per peer, each cell
-// the observer's links to that peer: up/down with round-trip time.
+// the observer's links to that peer: up/down with round-trip time. On the diagonal, the observer's
+// own end of each link (up, reopening, stalled ...).
 import { Box, Text } from 'ink';
 import { Mark, Tok } from '../components.js';
 import type { ClusterModel } from '../data/cluster-model.js';
@@ -39,10 +40,20 @@ export function HeartbeatView({ model }: { model: ClusterModel }) {
                 const server = view.servers.find((candidate) => candidate.name === peer);
                 if (!server) return <Text key={peer}>{'?'.padEnd(width)}</Text>;
                 if (peer === observer)
-                  return (
+                  return !view.linkEnds || view.linkEnds.length === 0 ? (
                     <Tok key={peer} token="muted">
                       {'—'.padEnd(width)}
                     </Tok>
+                  ) : (
+                    <Box key={peer} width={width} flexDirection="column">
+                      {view.linkEnds.map((end) => (
+                        <Mark
+                          key={end.id}
+                          kind={end.state === 'up' ? 'ok' : 'error'}
+                          word={`${end.id} end ${end.state}`}
+                        />
+                      ))}
+                    </Box>
                   );
                 return (
                   <Box key={peer} width={width} flexDirection="column">

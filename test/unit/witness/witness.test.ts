@@ -4,7 +4,13 @@ import { once } from 'node:events';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LeaseBook } from '../../../src/witness/leases.js';
-import { parseLeaseRequest, mac, WITNESS_PATH, MAC_HEADER, type LeaseRequest } from '../../../src/witness/protocol.js';
+import {
+  parseLeaseRequest,
+  mac,
+  WITNESS_PATH,
+  MAC_HEADER,
+  type LeaseRequest,
+} from '../../../src/witness/protocol.js';
 import { createWitnessServer } from '../../../src/witness/server.js';
 import { WitnessClient } from '../../../src/witness/client.js';
 
@@ -86,7 +92,9 @@ test('client and server over HTTP: grant, refusal naming the holder, release', a
     assert.deepEqual([second.granted, second.holder, second.detail], [false, 's1', 'held by s1']);
     await s1.ask('release', 1, 1000);
     assert.equal((await s2.ask('acquire', 2000, 1000)).granted, true);
-    assert.ok(w.lines.some((l) => l.event === 'witness-decision' && l.fields.server === 's2' && l.fields.granted));
+    assert.ok(
+      w.lines.some((l) => l.event === 'witness-decision' && l.fields.server === 's2' && l.fields.granted),
+    );
   } finally {
     w.server.close();
   }
