@@ -223,7 +223,13 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
   useInput((input: string, key: Key) => {
     if (input.length > 1 && !key.ctrl && !key.meta && !input.includes('\x1b')) {
       const none = Object.fromEntries(Object.keys(key).map((name) => [name, false])) as unknown as Key;
-      for (const char of input) handleKey(char === '\r' ? '' : char, { ...none, return: char === '\r' });
+      // Keys typed fast over SSH arrive together too: Enter and Tab keep their meaning.
+      for (const char of input)
+        handleKey(char === '\r' || char === '\t' ? '' : char, {
+          ...none,
+          return: char === '\r',
+          tab: char === '\t',
+        });
       return;
     }
     handleKey(input, key);
@@ -450,24 +456,39 @@ function Header({
   );
 }
 
+/**
+ * Every node's connection state on one line; why a node is unreachable on lines of its own below,
+ * wrapped: a long reason (a changed host key names the known_hosts file and line) would otherwise
+ * be cut off, and hide the nodes after it.
+ */
 function StatusLine({ model }: { model: ClusterModel }) {
   return (
-    <Text wrap="truncate-end">
-      <Tok token="muted">nodes: </Tok>
-      {model.nodes.map((node, index) => (
-        <Text key={`${node.name}:${index}`}>
-          {index > 0 ? '  ' : ''}
-          {`${node.name} `}
-          {node.connection.kind === 'connected' ? (
-            <Mark kind="ok" word="connected" />
-          ) : node.connection.kind === 'connecting' ? (
-            <Mark kind="unknown" word="connecting" />
-          ) : (
-            <Mark kind="error" word={`unreachable (${node.connection.reason})`} />
-          )}
-        </Text>
-      ))}
-    </Text>
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Tok token="muted">nodes: </Tok>
+        {model.nodes.map((node, index) => (
+          <Text key={`${node.name}:${index}`}>
+            {index > 0 ? '  ' : ''}
+            {`${node.name} `}
+            {node.connection.kind === 'connected' ? (
+              <Mark kind="ok" word="connected" />
+            ) : node.connection.kind === 'connecting' ? (
+              <Mark kind="unknown" word="connecting" />
+            ) : (
+              <Mark kind="error" word="unreachable" />
+            )}
+          </Text>
+        ))}
+      </Text>
+      {model.nodes.map((node, index) =>
+        node.connection.kind === 'unreachable' ? (
+          <Text key={`${node.name}:${index}:reason`}>
+            <Tok token="muted">{`${node.name} unreachable: `}</Tok>
+            {node.connection.reason}
+          </Text>
+        ) : null,
+      )}
+    </Box>
   );
 }
 

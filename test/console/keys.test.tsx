@@ -129,3 +129,11 @@ test('a pasted command line (one input of many characters) works like typing it'
   await shows(app, /Move web from s1 to s2\? Clients of web lose service while it moves\. \[y\/N\]/);
   app.unmount();
 });
+
+test('two Tabs arriving in one input (fast typing over SSH) move two panes', async () => {
+  const app = render(<App store={new StaticStore(healthy())} theme={theme} rows={40} />);
+  await ready(app);
+  app.stdin.write('\t\t');
+  await shows(app, /no alerts/);
+  app.unmount();
+});

@@ -2,9 +2,10 @@
 // service bound to one loopback address, batch, a pid monitor) with ports of the test's own, real
 // vigild processes, and helpers to read status, run the CLI, and kill things.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { connectUnix, type StatusSnapshot } from '../../../src/control/index.js';
 import { startAgent, type AgentHandle } from '../../../src/demo/agent-process.js';
 import { writeDemoCluster, type DemoCluster } from '../../../src/demo/cluster-config.js';
@@ -54,11 +55,16 @@ export class TestCluster {
     readonly demo: DemoCluster,
   ) {}
 
-  static async start(ports: ClusterPorts): Promise<TestCluster> {
+  /** `extra`: top-level config sections added to the demo's (e.g. operators). */
+  static async start(ports: ClusterPorts, extra: Record<string, unknown> = {}): Promise<TestCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-process-'));
     // Each test file's cluster needs its own SSH port too: files run concurrently.
     const sshPort = ports.heartbeatPort + 2;
     const demo = await writeDemoCluster(dir, { ...ports, sshPort, webHost: '127.0.0.100' });
+    if (Object.keys(extra).length > 0) {
+      const config = parse(readFileSync(demo.configFile, 'utf8')) as Record<string, unknown>;
+      writeFileSync(demo.configFile, stringify({ ...config, ...extra }));
+    }
     const cluster = new TestCluster(dir, demo);
     for (const server of demo.servers) cluster.startAgent(server.name);
     return cluster;

@@ -1,0 +1,252 @@
+// Shared setup of the console end-to-end tests over SSH: an operator's isolated home (own keys,
+// ~/.ssh/config naming s1..s3, known_hosts), a real cluster with operators, the real console in
+// tmux, and real OpenSSH sshd processes. Everything registers its own cleanup on the test.
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { repoRoot } from '../../src/demo/repo.js';
+import { DEMO_SERVERS } from '../../src/demo/layout.js';
+import { hostKeyName } from '../../src/remote/known-hosts.js';
+import { TestCluster, waitFor, type ClusterPorts } from '../process/cluster/harness.js';
+
+export const vigilBin = join(repoRoot(), 'bin', 'vigil');
+export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+export const SSHD = '/usr/sbin/sshd';
+export const hasSshd = existsSync(SSHD) && spawnSync('ssh-keygen', ['-?']).error === undefined;
+
+function tempDir(t: TestContext, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A new ed25519 key pair made by ssh-keygen; returns the public key line. */
+function keygen(file: string, comment: string): string {
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file]);
+  return readFileSync(`${file}.pub`, 'utf8').trim();
+}
+
+/**
+ * The operator's machine: HOME with ~/.ssh/config (s1..s3 → the demo's loopback addresses), the
+ * admin key as ~/.ssh/id_ed25519, a viewer key beside it, and a known_hosts the test fills in.
+ */
+export class OperatorHome {
+  readonly ssh: string;
+  readonly adminKey: string;
+  readonly viewerKey: string;
+  readonly adminPublic: string;
+  readonly viewerPublic: string;
+
+  constructor(readonly home: string) {
+    this.ssh = join(home, '.ssh');
+    mkdirSync(this.ssh, { mode: 0o700 });
+    this.adminKey = join(this.ssh, 'id_ed25519');
+    this.viewerKey = join(this.ssh, 'viewer_ed25519');
+    this.adminPublic = keygen(this.adminKey, 'ada@console');
+    this.viewerPublic = keygen(this.viewerKey, 'vic@console');
+    writeFileSync(
+      join(this.ssh, 'config'),
+      DEMO_SERVERS.map((s) => `Host ${s.name}\n  HostName ${s.address}\n`).join('\n'),
+    );
+    writeFileSync(this.knownHosts, '', { mode: 0o600 });
+  }
+
+  static create(t: TestContext): OperatorHome {
+    return new OperatorHome(tempDir(t, 'vigil-e2e-home-'));
+  }
+
+  get knownHosts(): string {
+    return join(this.ssh, 'known_hosts');
+  }
+
+  /** Records `publicLine` (`ssh-ed25519 AAAA…`) as the host key of address:port. */
+  trust(address: string, port: number, publicLine: string): void {
+    const [type, blob] = publicLine.trim().split(/\s+/);
+    writeFileSync(this.knownHosts, `${hostKeyName(address, port)} ${type} ${blob}\n`, { flag: 'a' });
+  }
+
+  /** The environment of a process run by this operator: own HOME, no ssh-agent. */
+  env(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: this.home, LANG: 'C.UTF-8' };
+    delete env.SSH_AUTH_SOCK;
+    delete env.XDG_CONFIG_HOME;
+    delete env.VIGIL_SOCKET;
+    return env;
+  }
+}
+
+/** A real three-agent cluster whose config names the operators ada (admin) and vic (viewer). */
+export async function clusterWithOperators(
+  t: TestContext,
+  ports: ClusterPorts,
+  home: OperatorHome,
+): Promise<TestCluster> {
+  const cluster = await TestCluster.start(ports, {
+    operators: [
+      { name: 'ada', key: home.adminPublic, role: 'admin' },
+      { name: 'vic', key: home.viewerPublic, role: 'viewer' },
+    ],
+  });
+  t.after(() => cluster.stop());
+  await cluster.healthy(60_000);
+  await cluster.groupOnline('s1', 'web', 's1', 30_000);
+  return cluster;
+}
+
+/** The agents' SSH endpoints are listening; their host keys (public lines) by server. */
+export async function endpointHostKeys(cluster: TestCluster): Promise<Map<string, string>> {
+  const keys = new Map<string, string>();
+  for (const server of cluster.demo.servers) {
+    const record = await waitFor(
+      `${server.name}'s SSH endpoint to listen`,
+      () =>
+        readFileSync(server.logFile, 'utf8')
+          .split('\n')
+          .find((line) => line.includes('"ssh-listening"')),
+      20_000,
+    );
+    if (!record) throw new Error(`no ssh-listening record for ${server.name}`);
+    const key = execFileSync('ssh-keygen', ['-y', '-f', join(server.stateDir, 'ssh_host_ed25519_key')], {
+      encoding: 'utf8',
+    });
+    keys.set(server.name, key.trim());
+  }
+  return keys;
+}
+
+/** The real console (or any vigil command) in a tmux window of its own tmux server. */
+export class ConsoleWindow {
+  private constructor(private readonly server: string) {}
+
+  static start(t: TestContext, name: string, home: OperatorHome, args: string[]): ConsoleWindow {
+    const window = new ConsoleWindow(`vigil-e2e-${name}-${process.pid}`);
+    t.after(() => spawnSync('tmux', ['-L', window.server, 'kill-server']));
+    const env = home.env();
+    const command = ['env', '-u', 'SSH_AUTH_SOCK', `HOME=${home.home}`, 'LANG=C.UTF-8']
+      .concat([process.execPath, vigilBin, ...args])
+      .map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`))
+      .join(' ');
+    // A wide window: the status line names every node and why one is unreachable.
+    window.tmux(env, 'new-session', '-d', '-s', 'console', '-x', '200', '-y', '50', command);
+    return window;
+  }
+
+  private tmux(env: NodeJS.ProcessEnv, ...args: string[]): string {
+    // -u: a UTF-8 terminal, as operators' are, whatever the locale CI runs with.
+    return execFileSync('tmux', ['-u', '-L', this.server, ...args], {
+      encoding: 'utf8',
+      env: { ...env, TERM: process.env.TERM ?? 'xterm-256color' },
+    });
+  }
+
+  screen(): string {
+    try {
+      return this.tmux(process.env, 'capture-pane', '-p', '-t', 'console');
+    } catch {
+      return '(no tmux session: the console exited)';
+    }
+  }
+
+  /** Waits until the screen matches; fails with the screen as it last was. */
+  async shows(pattern: RegExp, deadlineMs: number): Promise<string> {
+    const end = Date.now() + deadlineMs;
+    let screen = '';
+    while (Date.now() < end) {
+      screen = this.screen();
+      if (pattern.test(screen)) return screen;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`timed out waiting for ${pattern} on the screen:\n${screen}`);
+  }
+
+  keys(...keys: string[]): void {
+    this.tmux(process.env, 'send-keys', '-t', 'console', ...keys);
+  }
+
+  /** Types a palette command and answers its confirmation question with y. */
+  async confirm(command: string, question: RegExp, deadlineMs = 10_000): Promise<void> {
+    this.keys(`:${command}`, 'Enter');
+    await this.shows(question, deadlineMs);
+    this.keys('y');
+  }
+}
+
+/**
+ * A real OpenSSH sshd for one node, on the node's loopback address: its own config, host key and
+ * authorized_keys in a temp dir. It runs in a mount namespace of its own with a private /run, where
+ * the node's directory is /run/vigil: so the agent's socket is at the default remote path
+ * /run/vigil/vigild.sock, as on a real server, for three "servers" on one machine.
+ */
+export class Sshd {
+  readonly hostKeyLine: string;
+  private readonly child: ChildProcess;
+  private output = '';
+
+  constructor(
+    t: TestContext,
+    readonly address: string,
+    readonly port: number,
+    nodeDir: string,
+    authorizedKeys: string[],
+  ) {
+    const dir = tempDir(t, 'vigil-e2e-sshd-');
+    const hostKey = join(dir, 'ssh_host_ed25519_key');
+    this.hostKeyLine = keygen(hostKey, `sshd@${address}`).split(' ').slice(0, 2).join(' ');
+    writeFileSync(join(dir, 'authorized_keys'), `${authorizedKeys.join('\n')}\n`);
+    const config = join(dir, 'sshd_config');
+    writeFileSync(
+      config,
+      [
+        `ListenAddress ${address}:${port}`,
+        `HostKey ${hostKey}`,
+        `PidFile ${join(dir, 'sshd.pid')}`,
+        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+        'StrictModes no',
+        'UsePAM no',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PermitRootLogin prohibit-password',
+        'AllowStreamLocalForwarding yes',
+        'LogLevel VERBOSE',
+        '',
+      ].join('\n'),
+    );
+    const script = [
+      'set -e',
+      'mount -t tmpfs vigil-e2e /run',
+      // sshd's privilege separation directory, inside this namespace's /run.
+      'mkdir -p /run/sshd /run/vigil',
+      'mount --bind "$1" /run/vigil',
+      `exec ${SSHD} -D -e -f "$2"`,
+    ].join('\n');
+    this.child = spawn(
+      'unshare',
+      ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sshd', nodeDir, config],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    this.child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
+    this.child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
+    t.after(() => this.stop());
+  }
+
+  /** Waits until sshd listens (it logs "Server listening on"). */
+  async listening(deadlineMs = 15_000): Promise<void> {
+    await waitFor(
+      `sshd on ${this.address}:${this.port}`,
+      () => {
+        if (this.child.exitCode !== null) throw new Error(`sshd exited: ${this.output}`);
+        return this.output.includes('Server listening on') || undefined;
+      },
+      deadlineMs,
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+}
