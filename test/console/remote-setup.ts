@@ -15,6 +15,8 @@ export const vigilBin = join(repoRoot(), 'bin', 'vigil');
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 export const SSHD = '/usr/sbin/sshd';
 export const hasSshd = existsSync(SSHD) && spawnSync('ssh-keygen', ['-?']).error === undefined;
+/** The sshd of each node runs in a mount namespace of its own: that takes root. */
+export const isRoot = process.getuid?.() === 0;
 
 function tempDir(t: TestContext, prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -229,6 +231,11 @@ export class Sshd {
     this.child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     this.child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
     t.after(() => this.stop());
+  }
+
+  /** What sshd logged (-e: to stderr) so far. */
+  get log(): string {
+    return this.output;
   }
 
   /** Waits until sshd listens (it logs "Server listening on"). */
