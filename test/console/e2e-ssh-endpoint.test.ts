@@ -8,13 +8,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { connectUnix, type AlertEntry } from '../../src/control/index.js';
 import { runCli, waitFor, type TestCluster } from '../process/cluster/harness.js';
-import {
-  ConsoleWindow,
-  OperatorHome,
-  clusterWithOperators,
-  endpointHostKeys,
-  hasTmux,
-} from './remote-setup.js';
+import { OperatorHome, clusterWithOperators, endpointHostKeys } from './remote-setup.js';
+import { ConsoleWindow, hasTmux } from './tmux-window.js';
 
 const ports = { heartbeatPort: 45200, peerPort: 45201, webPort: 45280 };
 const sshPort = ports.heartbeatPort + 2; // what TestCluster gives the endpoints
@@ -54,7 +49,7 @@ test(
     for (const server of cluster.demo.servers)
       home.trust(server.address, sshPort, hostKeys.get(server.name) as string);
     const nodes = ['--node', 's1', '--node', 's2', '--node', 's3', '--ssh-port', String(sshPort)];
-    const ada = ConsoleWindow.start(t, 'ada', home, ['console', ...nodes]);
+    const ada = ConsoleWindow.start(t, 'ada', ['console', ...nodes], home.vars());
 
     await t.test('1. the screen shows three servers up', async () => {
       await ada.shows(allConnected, 40_000);
@@ -127,7 +122,12 @@ test(
     });
 
     await t.test('5. a viewer’s key cannot move a group', async () => {
-      const vic = ConsoleWindow.start(t, 'vic', home, ['console', ...nodes, '--identity', home.viewerKey]);
+      const vic = ConsoleWindow.start(
+        t,
+        'vic',
+        ['console', ...nodes, '--identity', home.viewerKey],
+        home.vars(),
+      );
       await vic.shows(allConnected, 40_000);
       await vic.shows(/web +✔ online +on s2/, 20_000);
       await vic.confirm('move web s3', /Move web from s2 to s3\?/);
@@ -158,7 +158,7 @@ test(
       assert.equal(cli.code, 2, cli.stderr);
       assert.match(cli.stderr, changed);
 
-      const again = ConsoleWindow.start(t, 'changed', home, ['console', ...nodes]);
+      const again = ConsoleWindow.start(t, 'changed', ['console', ...nodes], home.vars());
       const screen = await again.shows(/s1 ✔ connected +s2 ✖ unreachable +s3 ✔ connected/, 40_000);
       assert.match(screen.replace(/\s*\n\s*/g, ' '), changed);
     });

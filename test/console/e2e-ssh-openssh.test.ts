@@ -6,16 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { runCli } from '../process/cluster/harness.js';
-import {
-  ConsoleWindow,
-  OperatorHome,
-  SSHD,
-  Sshd,
-  clusterWithOperators,
-  hasSshd,
-  hasTmux,
-  isRoot,
-} from './remote-setup.js';
+import { OperatorHome, SSHD, Sshd, clusterWithOperators, hasSshd, isRoot } from './remote-setup.js';
+import { ConsoleWindow, hasTmux } from './tmux-window.js';
 
 const ports = { heartbeatPort: 45210, peerPort: 45211, webPort: 45281 };
 const sshdPort = 45222;
@@ -51,7 +43,7 @@ test(
       assert.doesNotMatch(log, /Starting session: command/);
     });
 
-    const window = ConsoleWindow.start(t, 'openssh', home, ['console', ...nodes]);
+    const window = ConsoleWindow.start(t, 'openssh', ['console', ...nodes], home.vars());
 
     await t.test('1. the screen shows three servers up', async () => {
       await window.shows(/s1 ✔ connected +s2 ✔ connected +s3 ✔ connected/, 40_000);
@@ -92,7 +84,7 @@ test(
       assert.match(cli.stderr, changed);
       assert.equal(cli.stdout, '', 'nothing of the node is shown');
 
-      const again = ConsoleWindow.start(t, 'openssh-changed', home, ['console', ...nodes]);
+      const again = ConsoleWindow.start(t, 'openssh-changed', ['console', ...nodes], home.vars());
       const screen = await again.shows(/s1 ✔ connected +s2 ✔ connected +s3 ✖ unreachable/, 40_000);
       assert.match(screen.replace(/\s*\n\s*/g, ' '), changed);
     });

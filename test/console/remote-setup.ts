@@ -1,18 +1,16 @@
 // Shared setup of the console end-to-end tests over SSH: an operator's isolated home (own keys,
-// ~/.ssh/config naming s1..s3, known_hosts), a real cluster with operators, the real console in
-// tmux, and real OpenSSH sshd processes. Everything registers its own cleanup on the test.
+// ~/.ssh/config naming s1..s3, known_hosts), a real cluster with operators, and real OpenSSH sshd
+// processes (the console runs in tmux-window.ts). Everything registers its own cleanup on the test.
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { repoRoot } from '../../src/demo/repo.js';
 import { DEMO_SERVERS } from '../../src/demo/layout.js';
 import { hostKeyName } from '../../src/remote/known-hosts.js';
 import { TestCluster, waitFor, type ClusterPorts } from '../process/cluster/harness.js';
+import { withVars } from './tmux-window.js';
 
-export const vigilBin = join(repoRoot(), 'bin', 'vigil');
-export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 export const SSHD = '/usr/sbin/sshd';
 export const hasSshd = existsSync(SSHD) && spawnSync('ssh-keygen', ['-?']).error === undefined;
 /** The sshd of each node runs in a mount namespace of its own: that takes root. */
@@ -69,13 +67,20 @@ export class OperatorHome {
     writeFileSync(this.knownHosts, `${hostKeyName(address, port)} ${type} ${blob}\n`, { flag: 'a' });
   }
 
-  /** The environment of a process run by this operator: own HOME, no ssh-agent. */
+  /** What this operator's processes change in the environment: own HOME, no ssh-agent. */
+  vars(): Record<string, string | undefined> {
+    return {
+      HOME: this.home,
+      LANG: 'C.UTF-8',
+      SSH_AUTH_SOCK: undefined,
+      XDG_CONFIG_HOME: undefined,
+      VIGIL_SOCKET: undefined,
+    };
+  }
+
+  /** The environment of a process run by this operator. */
   env(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: this.home, LANG: 'C.UTF-8' };
-    delete env.SSH_AUTH_SOCK;
-    delete env.XDG_CONFIG_HOME;
-    delete env.VIGIL_SOCKET;
-    return env;
+    return withVars(this.vars());
   }
 }
 
@@ -116,63 +121,6 @@ export async function endpointHostKeys(cluster: TestCluster): Promise<Map<string
     keys.set(server.name, key.trim());
   }
   return keys;
-}
-
-/** The real console (or any vigil command) in a tmux window of its own tmux server. */
-export class ConsoleWindow {
-  private constructor(private readonly server: string) {}
-
-  static start(t: TestContext, name: string, home: OperatorHome, args: string[]): ConsoleWindow {
-    const window = new ConsoleWindow(`vigil-e2e-${name}-${process.pid}`);
-    t.after(() => spawnSync('tmux', ['-L', window.server, 'kill-server']));
-    const env = home.env();
-    const command = ['env', '-u', 'SSH_AUTH_SOCK', `HOME=${home.home}`, 'LANG=C.UTF-8']
-      .concat([process.execPath, vigilBin, ...args])
-      .map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`))
-      .join(' ');
-    // A wide window: the status line names every node and why one is unreachable.
-    window.tmux(env, 'new-session', '-d', '-s', 'console', '-x', '200', '-y', '50', command);
-    return window;
-  }
-
-  private tmux(env: NodeJS.ProcessEnv, ...args: string[]): string {
-    // -u: a UTF-8 terminal, as operators' are, whatever the locale CI runs with.
-    return execFileSync('tmux', ['-u', '-L', this.server, ...args], {
-      encoding: 'utf8',
-      env: { ...env, TERM: process.env.TERM ?? 'xterm-256color' },
-    });
-  }
-
-  screen(): string {
-    try {
-      return this.tmux(process.env, 'capture-pane', '-p', '-t', 'console');
-    } catch {
-      return '(no tmux session: the console exited)';
-    }
-  }
-
-  /** Waits until the screen matches; fails with the screen as it last was. */
-  async shows(pattern: RegExp, deadlineMs: number): Promise<string> {
-    const end = Date.now() + deadlineMs;
-    let screen = '';
-    while (Date.now() < end) {
-      screen = this.screen();
-      if (pattern.test(screen)) return screen;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting for ${pattern} on the screen:\n${screen}`);
-  }
-
-  keys(...keys: string[]): void {
-    this.tmux(process.env, 'send-keys', '-t', 'console', ...keys);
-  }
-
-  /** Types a palette command and answers its confirmation question with y. */
-  async confirm(command: string, question: RegExp, deadlineMs = 10_000): Promise<void> {
-    this.keys(`:${command}`, 'Enter');
-    await this.shows(question, deadlineMs);
-    this.keys('y');
-  }
 }
 
 /**
