@@ -202,6 +202,8 @@ export class Sshd {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     await exited;
+    clearTimeout(timer);
   }
 }
