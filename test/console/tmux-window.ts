@@ -1,6 +1,8 @@
 // The real console (or any vigil command) in a real terminal: a tmux window of its own tmux server,
 // driven by keys and read from the screen, with deadlines rather than fixed sleeps.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { repoRoot } from '../../src/demo/repo.js';
@@ -21,7 +23,11 @@ export function withVars(vars: Record<string, string | undefined>): NodeJS.Proce
 const quote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 
 export class ConsoleWindow {
-  private constructor(private readonly server: string) {}
+  private constructor(
+    private readonly server: string,
+    /** The program's working directory (a temp dir of its own: what it writes lands there). */
+    readonly dir: string,
+  ) {}
 
   /** Runs `vigil ARGS` with `vars` in the environment; the tmux server goes when the test ends. */
   static start(
@@ -30,8 +36,14 @@ export class ConsoleWindow {
     args: string[],
     vars: Record<string, string | undefined> = {},
   ): ConsoleWindow {
-    const window = new ConsoleWindow(`vigil-e2e-${name}-${process.pid}`);
-    t.after(() => spawnSync('tmux', ['-L', window.server, 'kill-server']));
+    const window = new ConsoleWindow(
+      `vigil-e2e-${name}-${process.pid}`,
+      mkdtempSync(join(tmpdir(), 'vigil-e2e-cwd-')),
+    );
+    t.after(() => {
+      spawnSync('tmux', ['-L', window.server, 'kill-server']);
+      rmSync(window.dir, { recursive: true, force: true });
+    });
     // Set in the command too: a tmux server already running would not take this process's environment.
     const unset = Object.keys(vars).filter((key) => vars[key] === undefined);
     const set = Object.entries(vars).flatMap(([key, value]) =>
@@ -48,7 +60,7 @@ export class ConsoleWindow {
       .map(quote)
       .join(' ');
     // A wide window: the status line names every node.
-    window.tmux('new-session', '-d', '-s', 'console', '-x', '200', '-y', '50', command);
+    window.tmux('new-session', '-d', '-s', 'console', '-c', window.dir, '-x', '200', '-y', '50', command);
     return window;
   }
 
