@@ -18,6 +18,7 @@ import { ResourceRunner } from './resource-runner.js';
 import { buildStatus } from './status.js';
 import { MonitorScheduler } from '../monitors/scheduler.js';
 import type { ProcessTable } from '../resources/process-table.js';
+import { NpGatherer } from './np-gatherer.js';
 
 /** Messages on the peer channel: engine traffic, and what only agents exchange. */
 export type PeerEnvelope =
@@ -35,6 +36,8 @@ export interface AgentParts {
   peers: PeerChannel;
   resources: ResourceRunner;
   processes: ProcessTable;
+  /** Derived from the cluster key: authenticates the witness method's requests. */
+  witnessKey: Buffer;
   /** Shell actions the engine cannot do itself (reboot, poweroff); logged only when absent. */
   onDrasticAction?: (action: string, reason: string) => void;
 }
@@ -43,6 +46,7 @@ export class Agent {
   readonly engine: Engine;
   readonly alertStore: AlertStore;
   private readonly monitors: MonitorScheduler;
+  private readonly npGatherer: NpGatherer;
   private readonly statusListeners = new Set<() => void>();
   private readonly pendingReplies = new Map<string, { ok: boolean; message: string }>();
   private readonly lastResults = new Map<string, { ok: boolean; detail: string; at: Date }>();
@@ -63,6 +67,14 @@ export class Agent {
       persisted: persisted ?? undefined,
     });
     this.alertStore = new AlertStore(join(parts.stateDir, 'alerts.json'));
+    this.npGatherer = new NpGatherer({
+      model: parts.model,
+      self: parts.self,
+      witnessKey: parts.witnessKey,
+      now: () => this.now(),
+      feed: (facts) => this.feed({ type: 'np-facts', now: this.now(), facts }),
+      log: (event, fields) => parts.logger.warn(event, fields),
+    });
     this.monitors = new MonitorScheduler({
       monitors: parts.model.monitors,
       processes: parts.processes,
@@ -138,6 +150,7 @@ export class Agent {
     if (this.statusTimer) clearInterval(this.statusTimer);
     await this.monitors.close();
     await this.parts.resources.stopAll(this.engine.view().resources, 'agent stopping');
+    this.npGatherer.stop();
     await Promise.all(this.parts.links.map((link) => link.close()));
     await this.parts.peers.close();
     this.parts.logger.info('agent-stopped', { server: this.parts.self });
@@ -213,6 +226,14 @@ export class Agent {
         return true;
       case 'monitors':
         monitors.setActive(output.active);
+        return true;
+      case 'np-resolve':
+        logger.log(
+          output.active ? 'warn' : 'info',
+          output.active ? 'np-resolution-begins' : 'np-resolution-ends',
+          {},
+        );
+        this.npGatherer.resolve(output.active, output.holding);
         return true;
       case 'alert': {
         const entry = AlertStore.fromEngine(output.alert, this.wallTime(output.alert.at));

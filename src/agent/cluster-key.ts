@@ -19,7 +19,7 @@ import { inspect } from 'node:util';
 export const MIN_CLUSTER_KEY_BYTES = 32;
 
 /** What each derived key is for; a key derived for one purpose is useless for the other. */
-export type KeyPurpose = 'heartbeat' | 'peer-psk';
+export type KeyPurpose = 'heartbeat' | 'peer-psk' | 'witness';
 
 const REDACTED = '[cluster key redacted]';
 

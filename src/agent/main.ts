@@ -13,6 +13,7 @@ import { monitorsWithoutDriver } from '../monitors/registry.js';
 import { DeadmanReaper } from '../resources/deadman-reaper.js';
 import { ProcessTable } from '../resources/process-table.js';
 import { resourcesWithoutDriver } from '../resources/registry.js';
+import { npMethodsWithoutSupport } from './np-gatherer.js';
 import { Agent } from './agent.js';
 import { deriveKey, loadClusterKey } from './cluster-key.js';
 import { findIdentity } from './identity.js';
@@ -68,7 +69,11 @@ async function main(): Promise<void> {
   }
   const { model, config } = loaded;
   const self = findIdentity(model, values.node);
-  const missing = [...resourcesWithoutDriver(model.groups), ...monitorsWithoutDriver(model.monitors)];
+  const missing = [
+    ...resourcesWithoutDriver(model.groups),
+    ...monitorsWithoutDriver(model.monitors),
+    ...npMethodsWithoutSupport(model),
+  ];
   if (missing.length > 0)
     throw new StartupError(`this build cannot run the configuration:\n${missing.join('\n')}`);
 
@@ -118,7 +123,18 @@ async function main(): Promise<void> {
   await peers.start();
 
   const agent = new Agent(
-    { model, self, stateDir, logger, logBuffer, links, peers, resources, processes },
+    {
+      model,
+      self,
+      stateDir,
+      logger,
+      logBuffer,
+      links,
+      peers,
+      resources,
+      processes,
+      witnessKey: deriveKey(key, model.name, 'witness'),
+    },
     incarnation,
   );
   agent.start();

@@ -11,6 +11,7 @@ import { keyCommand } from './key.js';
 import { logsCommand } from './logs.js';
 import { monitorCommand } from './monitor.js';
 import { statusCommand } from './status.js';
+import { witnessCommand } from './witness.js';
 
 export const commands: Command[] = [
   statusCommand,
@@ -24,6 +25,7 @@ export const commands: Command[] = [
   configCommand,
   keyCommand,
   bridgeCommand,
+  witnessCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

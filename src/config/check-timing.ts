@@ -12,7 +12,7 @@ export function checkTiming(data: unknown): Finding[] {
     ...checkClusterTiming(data),
     ...checkMonitorTiming(data),
     ...checkFailoverCounts(data),
-    ...checkPingOnly(data),
+    ...checkTwoServerMethods(data),
   ];
 }
 
@@ -92,21 +92,40 @@ function checkFailoverCounts(data: unknown): Finding[] {
   });
 }
 
-/** Ping alone cannot tell "peer died" from "interconnect cut" when both sides still reach the target. */
-function checkPingOnly(data: unknown): Finding[] {
+/**
+ * On two servers only a lease (disk, witness) can both let the second server take over and keep the
+ * two from running a group at once: ping or com deciding alone can split the brain, and majority
+ * alone gives every even split to the first server, so the second never takes over from it.
+ */
+function checkTwoServerMethods(data: unknown): Finding[] {
   const methods = section(data, 'partition').methods;
   const servers = items(data, 'servers');
   if (!Array.isArray(methods) || methods.length === 0 || servers.length !== 2) return [];
-  const pingOnly = methods.every(
-    (method) => typeof method === 'object' && method !== null && 'ping' in method,
+  const kinds = methods.map((m) =>
+    typeof m === 'string' ? m : typeof m === 'object' && m ? Object.keys(m)[0] : '',
   );
-  if (!pingOnly) return [];
-  return [
-    warning(
-      ['partition', 'methods'],
-      'ping-only partition resolution on two servers can split the brain: if the interconnect fails while both servers still reach the ping targets, both run the groups',
-      'put disk, witness or com before ping',
-      'key',
-    ),
-  ];
+  if (kinds.some((k) => k === 'disk' || k === 'witness')) return [];
+  const hazard = kinds.filter((k) => k === 'ping' || k === 'com');
+  if (hazard.length > 0 && !kinds.includes('majority')) {
+    const which = [...new Set(hazard)].join(' or ');
+    return [
+      warning(
+        ['partition', 'methods'],
+        `${which}-only partition resolution on two servers can split the brain: if the interconnect fails while both servers still ${which === 'com' ? 'think the other is down' : 'reach the ping targets'}, both run the groups`,
+        'add disk or witness after it',
+        'key',
+      ),
+    ];
+  }
+  if (kinds.every((k) => k === 'majority')) {
+    return [
+      warning(
+        ['partition', 'methods'],
+        'majority alone on two servers gives every split to the first server: the second never takes its groups over, even when the first is down',
+        'add disk or witness after majority',
+        'key',
+      ),
+    ];
+  }
+  return [];
 }

@@ -23,6 +23,8 @@ export interface DemoClusterOptions {
   webPort?: number;
   /** Remove the servers' state left by an earlier run (default true): every demo starts afresh. */
   fresh?: boolean;
+  /** Partition resolution (default: majority). */
+  partition?: VigilConfigInput['partition'];
 }
 
 export interface DemoCluster extends DemoLayout {
@@ -58,7 +60,7 @@ export function demoConfig(layout: DemoLayout, options: DemoClusterOptions = {})
       },
     },
     servers: layout.servers.map((server) => ({ name: server.name, lan: [server.address] })),
-    partition: { methods: ['majority'], action: 'stop-service' },
+    partition: options.partition ?? { methods: ['majority'], action: 'stop-service' },
     groups: [
       {
         name: 'web',

@@ -25,7 +25,7 @@ import type { GroupReport, Heartbeat, PeerMessage } from './messages.js';
 import type { ClusterModel, GroupModel } from './model.js';
 import { applyOperatorCommand } from './operator.js';
 import { chooseTarget } from './placement.js';
-import { isMajority, resolvePartition } from './quorum.js';
+import { claimQuorum, resolvePartition, type NpDecision, type NpFacts } from './quorum.js';
 import { buildView } from './view.js';
 
 export interface EngineOptions {
@@ -52,6 +52,8 @@ export class Engine {
   now: number;
   quorate = false;
   np: EngineView['np'] = { verdict: 'none', reason: 'starting', at: 0 };
+  /** The current partition decision (recomputed at every evaluation; `np` records its changes). */
+  npDecision: NpDecision = { verdict: 'pending', reason: 'starting', basis: 'none' };
   /** Set while this server is fenced: it lost partition resolution and gave up its groups. */
   fencedAt: number | null = null;
   /** This server's service was stopped alone: the final action `stop-cluster`, or the agent shutting down. */
@@ -68,6 +70,14 @@ export class Engine {
   /** The server last seen holding each group, to tell a failover from a plain start. */
   private readonly lastHolder = new Map<string, string>();
   private quorateSince: number | null = null;
+  /** Since when some server is out of contact (partition resolution is under way), or null. */
+  private npSince: number | null = null;
+  /** What the shell gathered for partition resolution (ping, com, lease). */
+  private npFacts: NpFacts = {};
+  /** Since when this server holds the disk or witness lease, as far as its facts say. */
+  private leaseHeldSince: number | null = null;
+  private npResolving = false;
+  private npRecordedBasis: NpDecision['basis'] = 'none';
   private upPeers = new Set<string>();
   private seq = 0;
   private lastSentAt = Number.NEGATIVE_INFINITY;
@@ -137,6 +147,9 @@ export class Engine {
         break;
       case 'monitor-result':
         this.onMonitorResult(input.monitor, input.ok, input.detail ?? '');
+        break;
+      case 'np-facts':
+        this.npFacts = { ...this.npFacts, ...input.facts };
         break;
       case 'shutdown':
         this.localServiceStopped = true;
@@ -270,6 +283,7 @@ export class Engine {
       seq: ++this.seq,
       hears: this.membership.hears(this.now),
       quorate: this.quorate,
+      ...(this.leaseReady() ? { lease: true } : {}),
       service: this.service(),
       groups,
       intents: this.intents.all(),
@@ -358,7 +372,7 @@ export class Engine {
     const claim = this.claims.get(group);
     if (!claim || claim.epoch !== epoch) return;
     claim.grants.add(from);
-    if (isMajority(claim.grants, this.servers)) this.winClaim(group, claim);
+    if (claimQuorum(claim.grants, this.servers, this.npDecision)) this.winClaim(group, claim);
   }
 
   private onRefuse(from: string, group: string, epoch: number, highest: number, reason: string): void {
@@ -530,14 +544,37 @@ export class Engine {
   }
 
   private resolvePartition(): void {
-    const members = [this.self, ...this.membership.mutualPeers(this.now)];
-    const decision = resolvePartition(this.model.partition.methods, { servers: this.servers, members });
-    const quorate = decision.verdict === 'win';
-    // Record a decision when it changes; while booting, silence only means we have not heard anyone yet.
-    const changed = quorate !== (this.np.verdict === 'win');
-    if (changed && (quorate || !this.inBootGrace())) {
-      this.np = { verdict: decision.verdict, reason: decision.reason, at: this.now };
-      this.log(quorate ? 'info' : 'warn', 'np-decision', { ...this.np });
+    const mutual = this.membership.mutualPeers(this.now);
+    const members = [this.self, ...mutual];
+    const everyone = this.servers.every((s) => members.includes(s));
+    // Resolution starts once some server is out of contact; a booting server first listens.
+    if (everyone) this.npSince = null;
+    else if (!this.inBootGrace()) this.npSince ??= this.now;
+    this.announceResolution();
+    const decision: NpDecision =
+      this.npSince === null && !everyone
+        ? { verdict: 'pending', reason: 'starting: listening for the other servers', basis: 'none' }
+        : resolvePartition(this.model.partition.methods, {
+            self: this.self,
+            servers: this.servers,
+            members,
+            now: this.now,
+            since: this.npSince ?? this.now,
+            deadlineMs: this.timing.npDeadlineMs,
+            facts: this.npFacts,
+            peerLeaseHolder:
+              mutual.find((peer) => this.membership.report(peer, this.now)?.lease === true) ?? null,
+          });
+    this.npDecision = decision;
+    this.trackLease(decision);
+    const quorate = decision.verdict === 'win' && (decision.leaseHolder !== this.self || this.leaseReady());
+    // Record a decision when its verdict or what it rests on changes.
+    const verdict = decision.verdict === 'pending' ? 'none' : decision.verdict;
+    const basisChanged = decision.basis !== this.npRecordedBasis;
+    if (decision.verdict !== 'pending' && (verdict !== this.np.verdict || basisChanged)) {
+      this.np = { verdict, reason: decision.reason, at: this.now };
+      this.npRecordedBasis = decision.basis;
+      this.log(verdict === 'win' ? 'info' : 'warn', 'np-decision', { ...this.np });
     }
     if (quorate !== this.quorate) this.markChanged();
     this.quorate = quorate;
@@ -545,13 +582,13 @@ export class Engine {
     else this.quorateSince = null;
 
     const holding = [...this.runners.values()].filter((r) => r.isActive() && r.fencedUntil === null);
-    if (!quorate && !this.inBootGrace() && (holding.length > 0 || this.claims.size > 0)) {
+    if (decision.verdict === 'lose' && (holding.length > 0 || this.claims.size > 0)) {
       this.fenceSelf(
         decision.reason,
         holding.map((r) => r.name),
       );
     }
-    // A fenced server rejoins once it has been back in a majority for a full heartbeat timeout.
+    // A fenced server rejoins once it has been back on the winning side for a full heartbeat timeout.
     if (
       this.fencedAt !== null &&
       quorate &&
@@ -559,10 +596,33 @@ export class Engine {
     ) {
       if ([...this.runners.values()].every((r) => !r.isActive())) {
         this.fencedAt = null;
-        this.alert('info', 'rejoined', `${this.self} is back in a majority and rejoins the cluster`);
+        this.alert('info', 'rejoined', `${this.self} is back on the winning side and rejoins the cluster`);
         this.markChanged();
       }
     }
+  }
+
+  /** Tells the shell when to gather facts for resolution (and to hold or release a lease). */
+  private announceResolution(): void {
+    const resolving = this.npSince !== null;
+    if (resolving === this.npResolving) return;
+    this.npResolving = resolving;
+    if (!resolving) this.npFacts = {};
+    const holding = [...this.runners.values()].some((r) => r.isActive());
+    this.emit({ type: 'np-resolve', active: resolving, holding });
+  }
+
+  private trackLease(decision: NpDecision): void {
+    if (decision.basis === 'lease' && decision.leaseHolder === this.self) this.leaseHeldSince ??= this.now;
+    else this.leaseHeldSince = null;
+  }
+
+  /**
+   * A lease counts for claims only after the fence deadline: whoever held it before us stopped
+   * trusting it no later than when we got it, and has fenced itself by then.
+   */
+  private leaseReady(): boolean {
+    return this.leaseHeldSince !== null && this.now - this.leaseHeldSince >= this.timing.fenceDeadlineMs;
   }
 
   private fenceSelf(reason: string, groups: string[]): void {
@@ -694,7 +754,7 @@ export class Engine {
     this.markChanged(true);
     this.log('debug', 'claim', { group, epoch });
     this.send('*', { kind: 'claim', group, epoch, incarnation: this.incarnation });
-    if (isMajority(claim.grants, this.servers)) this.winClaim(group, claim);
+    if (claimQuorum(claim.grants, this.servers, this.npDecision)) this.winClaim(group, claim);
   }
 
   private reconcileGroups(): void {

@@ -2,6 +2,7 @@
 // with the current time and carries out the outputs in order; the engine does no I/O of its own.
 import type { FenceAction, FinalAction } from './model.js';
 import type { PeerMessage } from './messages.js';
+import type { NpFacts } from './quorum.js';
 
 export type OperatorCommand =
   | { op: 'cluster-start' }
@@ -34,6 +35,8 @@ export type EngineInput =
   /** One check of a monitor finished. */
   | { type: 'monitor-result'; now: number; monitor: string; ok: boolean; detail?: string }
   | { type: 'operator'; now: number; id: string; operator: string; command: OperatorCommand }
+  /** Facts for partition resolution that the shell gathered (see quorum.ts); merged by kind. */
+  | { type: 'np-facts'; now: number; facts: NpFacts }
   /** The agent is stopping: stop every group here, so peers can take them over without waiting. */
   | { type: 'shutdown'; now: number };
 
@@ -63,6 +66,12 @@ export type EngineOutput =
    * deadline (killing it if a clean stop is too slow), then carry out `action`.
    */
   | { type: 'fence'; reason: string; action: FenceAction; groups: string[] }
+  /**
+   * Partition resolution begins or ends. While active the shell gathers the facts the configured
+   * methods need (pings, the serial peer, the lease: acquire and renew it; `holding` servers ask
+   * first) and hands them in as `np-facts`; when it ends it releases the lease.
+   */
+  | { type: 'np-resolve'; active: boolean; holding: boolean }
   /** The last rung of a recovery ladder that the engine cannot carry out itself. */
   | { type: 'final-action'; action: Exclude<FinalAction, 'none' | 'stop-group'>; reason: string }
   /** The monitors that should be running on this server now (emitted whenever the set changes). */

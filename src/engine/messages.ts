@@ -20,6 +20,8 @@ export interface Heartbeat {
   /** Peers this sender has heard within the heartbeat timeout: the receiver learns whether contact is mutual. */
   hears: string[];
   quorate: boolean;
+  /** The sender holds the disk or witness lease of partition resolution (for its side). */
+  lease?: boolean;
   service: 'running' | 'stopped' | 'suspended' | 'fenced';
   /** The sender's own state of every group. */
   groups: Record<string, GroupReport>;

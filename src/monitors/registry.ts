@@ -2,10 +2,28 @@
 import type { MonitorModel } from '../engine/model.js';
 import { NoDriverError } from '../resources/no-driver.js';
 import type { MonitorDriver, MonitorDriverFactory } from './driver.js';
+import { createCustomMonitor } from './custom.js';
+import { createFtpMonitor } from './ftp.js';
+import { createHttpMonitor } from './http.js';
+import { createImapMonitor } from './imap.js';
+import { createMysqlMonitor } from './mysql.js';
 import { createPidMonitor } from './pid.js';
+import { createPop3Monitor } from './pop3.js';
+import { createPsqlMonitor } from './psql.js';
+import { createSmtpMonitor } from './smtp.js';
+import { createTcpMonitor } from './tcp.js';
 
 const factories: Record<string, MonitorDriverFactory> = {
   pid: createPidMonitor,
+  tcp: createTcpMonitor,
+  http: createHttpMonitor,
+  custom: createCustomMonitor,
+  smtp: createSmtpMonitor,
+  pop3: createPop3Monitor,
+  imap: createImapMonitor,
+  ftp: createFtpMonitor,
+  psql: createPsqlMonitor,
+  mysql: createMysqlMonitor,
 };
 
 export function supportedMonitorTypes(): string[] {

@@ -18,9 +18,16 @@ export interface MonitorFault {
   monitor: string;
 }
 
+/** A server cut off from its ping targets, or from the arbiter of the disk and witness methods. */
+export interface NpFault {
+  server: string;
+  what: 'ping' | 'arbiter';
+}
+
 export class FaultBook {
   private readonly resources = new Map<number, ResourceFault>();
   private readonly monitors = new Map<number, MonitorFault>();
+  private readonly np = new Map<number, NpFault>();
   private nextId = 1;
 
   addResource(fault: ResourceFault): number {
@@ -35,14 +42,27 @@ export class FaultBook {
     return id;
   }
 
+  addNp(fault: NpFault): number {
+    const id = this.nextId++;
+    this.np.set(id, fault);
+    return id;
+  }
+
   remove(id: number): void {
     this.resources.delete(id);
     this.monitors.delete(id);
+    this.np.delete(id);
   }
 
   clear(): void {
     this.resources.clear();
     this.monitors.clear();
+    this.np.clear();
+  }
+
+  npCut(server: string, what: NpFault['what']): boolean {
+    for (const f of this.np.values()) if (f.server === server && f.what === what) return true;
+    return false;
   }
 
   /** The worst mode that applies (timeout > fail > slow > normal). */

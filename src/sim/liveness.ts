@@ -9,9 +9,11 @@
 //
 // Bound (ms), from the model's timing and the simulated shell:
 //   restart  = fenceDeadline + rebootMax                 a fence-reboot that began just before the heal
-//   detect   = heartbeatTimeout + npDeadline + takeoverDelay
+//   detect   = heartbeatTimeout + npDeadline + takeoverDelay (+ lease)
 //                                                         a peer that died just before the heal is
-//                                                         declared down and presumed fenced
+//                                                         declared down and presumed fenced; with a
+//                                                         disk or witness method, lease = heartbeat-
+//                                                         Timeout + npDeadline/2 + fenceDeadline
 //   claims   = claimRounds × (heartbeatInterval + maxDelay + tick) + heartbeatInterval × servers
 //                                                         reports spread by heartbeat, then claim/grant
 //                                                         rounds, and the claim retry back-off of the
@@ -50,7 +52,11 @@ export function livenessBound(
 ): LivenessBound {
   const t = model.timing;
   const restartMs = t.fenceDeadlineMs + shell.rebootMs[1];
-  const detectMs = t.heartbeatTimeoutMs + t.npDeadlineMs + t.takeoverDelayMs;
+  // A lease method adds: the lease of a crashed holder running out, a non-holder's later request,
+  // and the fence deadline a new holder waits before its lease counts.
+  const lease = model.partition.methods.some((m) => m.kind === 'disk' || m.kind === 'witness');
+  const leaseMs = lease ? t.heartbeatTimeoutMs + t.npDeadlineMs / 2 + t.fenceDeadlineMs : 0;
+  const detectMs = t.heartbeatTimeoutMs + t.npDeadlineMs + t.takeoverDelayMs + leaseMs;
   const claimsMs =
     claimRounds * (t.heartbeatIntervalMs + maxDelayMs + shell.tickMs) +
     t.heartbeatIntervalMs * model.servers.length;

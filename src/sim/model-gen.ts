@@ -7,6 +7,7 @@ import type {
   GroupModel,
   LinkModel,
   MonitorModel,
+  NpMethodModel,
   ResourceModel,
   ServerModel,
   Timing,
@@ -25,6 +26,30 @@ export interface ModelOptions {
   timing?: Timing;
   /** Override the fence action (otherwise drawn: mostly reboot). */
   fenceAction?: FenceAction;
+  /** Override the partition methods (otherwise drawn among the safe combinations). */
+  npMethods?: NpMethodModel[];
+}
+
+const disk: NpMethodModel = { kind: 'disk', device: '/dev/disk/by-id/shared-np' };
+const witness: NpMethodModel = { kind: 'witness', url: 'https://witness.example:29200/' };
+const ping: NpMethodModel = { kind: 'ping', targets: ['gw'], mode: 'any' };
+
+/**
+ * The combinations that promise safety: majority, a lease (disk or witness), and ping or com only
+ * ahead of a lease. Ping or com deciding alone is the documented hazard, tested apart.
+ */
+export function safeNpMethods(rng: Rng, hasCom: boolean): NpMethodModel[] {
+  const choices: [NpMethodModel[], number][] = [
+    [[{ kind: 'majority' }], 4],
+    [[{ kind: 'majority' }, disk], 2],
+    [[{ kind: 'majority' }, witness], 2],
+    [[disk], 1],
+    [[witness], 1],
+    [[ping, disk], 1],
+    [[{ kind: 'majority' }, ping, witness], 1],
+  ];
+  if (hasCom) choices.push([[{ kind: 'com' }, disk], 1]);
+  return rng.weighted(choices);
 }
 
 export function serverNames(count: number): string[] {
@@ -120,7 +145,7 @@ export function generateModel(rng: Rng, serverCount: number, options: ModelOptio
     name: `sim-${serverCount}`,
     timing: options.timing ?? simTiming,
     servers,
-    partition: { methods: [{ kind: 'majority' }], action },
+    partition: { methods: options.npMethods ?? safeNpMethods(rng, clusterLinks.includes('com')), action },
     groups,
     monitors,
   };

@@ -17,6 +17,8 @@ import type { SimNetwork } from './network.js';
 import type { GroundTruth } from './truth.js';
 import type { Trace } from './trace.js';
 import type { FaultBook } from './faults.js';
+import type { SimArbiter } from './arbiter.js';
+import { SimNpShell } from './np-shell.js';
 
 export type NodeStatus = 'up' | 'down' | 'off';
 
@@ -41,6 +43,7 @@ export interface NodeEnv {
   readonly truth: GroundTruth;
   readonly trace: Trace;
   readonly faults: FaultBook;
+  readonly arbiter: SimArbiter;
   readonly factory: EngineFactory;
   readonly unsafe: UnsafeOptions | undefined;
   readonly shell: ShellTiming;
@@ -70,12 +73,19 @@ export class SimNode {
   private readonly monitorTokens = new Map<string, number>();
   private nextToken = 1;
   private readonly peers: string[];
+  private readonly np: SimNpShell;
 
   constructor(
     readonly name: string,
     private readonly env: NodeEnv,
   ) {
     this.peers = env.model.servers.map((s) => s.name).filter((n) => n !== name);
+    this.np = new SimNpShell(
+      name,
+      env,
+      (gen) => this.generation === gen && this.status === 'up',
+      (facts) => this.step({ type: 'np-facts', now: env.queue.now, facts }),
+    );
   }
 
   get up(): boolean {
@@ -207,6 +217,10 @@ export class SimNode {
         return;
       case 'monitors':
         this.setMonitors(out.active);
+        return;
+      case 'np-resolve':
+        trace.add(queue.now, this.name, 'np', out.active ? 'resolution begins' : 'resolution ends');
+        this.np.resolve(out.active, out.holding, this.generation);
         return;
       case 'persist':
         this.persisted = structuredClone(out.state);

@@ -1,7 +1,7 @@
 // Named scenarios: deterministic fault scripts on fixed models, each asserting its expected outcome
 // (on top of the invariants every run checks: safety after every event, the ladder limits).
 // Waits are in simulated time only, bounded by the liveness bound of liveness.ts.
-import type { ClusterModel, FenceAction, GroupModel, ServerModel } from '../engine/model.js';
+import type { ClusterModel, FenceAction, GroupModel, NpMethodModel, ServerModel } from '../engine/model.js';
 import type { EngineFactory } from './engine-port.js';
 import { simTiming, serverNames } from './model-gen.js';
 import { World } from './world.js';
@@ -34,6 +34,7 @@ export function fixedModel(
   groups: GroupSpec[],
   action: FenceAction = 'reboot',
   lan1 = false,
+  methods: NpMethodModel[] = [{ kind: 'majority' }],
 ): ClusterModel {
   const names = serverNames(servers);
   const serverModels: ServerModel[] = names.map((name, i) => ({
@@ -61,7 +62,7 @@ export function fixedModel(
     name: 'scenario',
     timing: simTiming,
     servers: serverModels,
-    partition: { methods: [{ kind: 'majority' }], action },
+    partition: { methods, action },
     groups: groupModels,
     monitors: [],
   };
@@ -111,6 +112,8 @@ function staysOnline(world: World, group: string, server: string, why: string): 
 }
 
 const startup = (world: World) => world.bound.totalMs;
+const majority: NpMethodModel = { kind: 'majority' };
+const disk: NpMethodModel = { kind: 'disk', device: '/dev/disk/by-id/shared-np' };
 
 export const scenarios: Scenario[] = [
   {
@@ -324,6 +327,91 @@ export const scenarios: Scenario[] = [
         `every server should see g1 stopped (run: ${runs.join(',')})`,
       );
       return 'g1 stopped mid-failover and stayed offline everywhere, s1 included after its restart';
+    },
+  },
+  {
+    name: 'disk-split-two-servers',
+    description:
+      '2 servers with majority then disk: every link is cut; the holder keeps the lease and its group, the other holds nothing',
+    model: () =>
+      fixedModel(2, [{ name: 'g1', policy: ['s1', 's2'] }], 'stop-service', false, [majority, disk]),
+    run(world) {
+      expectOnline(world, 'g1', 's1', startup(world), 'initial start');
+      world.runFor(2000);
+      const stay = staysOnline(world, 'g1', 's1', 'the holder keeps its group');
+      const idle = holdsNothing(world, 's2', 'the server without the lease');
+      world.netFault({ kind: 'partition', sides: [['s1'], ['s2']] });
+      world.runFor(world.bound.totalMs);
+      stay();
+      idle();
+      expect(world.arbiter.holder === 's1', `s1 should hold the lease (holder ${world.arbiter.holder})`);
+      expect(world.view('s2')?.quorate === false, 's2 should not be quorate without the lease');
+      return 'g1 stayed on s1, which holds the disk lease; s2 held nothing';
+    },
+  },
+  {
+    name: 'disk-holder-cut-off',
+    description:
+      '2 servers with majority then disk: the links are cut and the holder cannot reach the disk; it fences and the other takes over',
+    model: () =>
+      fixedModel(2, [{ name: 'g1', policy: ['s1', 's2'] }], 'stop-service', false, [majority, disk]),
+    run(world) {
+      expectOnline(world, 'g1', 's1', startup(world), 'initial start');
+      world.runFor(2000);
+      world.apply({
+        at: world.now,
+        kind: 'np',
+        fault: { server: 's1', what: 'arbiter' },
+        durationMs: 600_000,
+      });
+      world.netFault({ kind: 'partition', sides: [['s1'], ['s2']] });
+      const took = expectOnline(world, 'g1', 's2', world.bound.totalMs, 'g1 fails over to the lease holder');
+      expect(world.view('s1')?.service === 'fenced', `s1 should be fenced (${world.view('s1')?.service})`);
+      return `g1 online on s2 ${formatTime(took)} after the cut; s1 fenced itself`;
+    },
+  },
+  {
+    name: 'witness-even-split',
+    description:
+      '4 servers with majority then witness, split 2|2: the side with the lease keeps or takes every group, the other holds nothing',
+    model: () =>
+      fixedModel(
+        4,
+        [
+          { name: 'g1', policy: ['s1', 's2', 's3', 's4'] },
+          { name: 'g2', policy: ['s4', 's3', 's2', 's1'] },
+        ],
+        'stop-service',
+        false,
+        [majority, { kind: 'witness', url: 'https://witness.example:29200/' }],
+      ),
+    run(world) {
+      expectOnline(world, 'g1', 's1', startup(world), 'initial start');
+      expectOnline(world, 'g2', 's4', startup(world), 'initial start');
+      world.runFor(2000);
+      world.apply({
+        at: world.now,
+        kind: 'np',
+        fault: { server: 's4', what: 'arbiter' },
+        durationMs: 600_000,
+      });
+      world.netFault({
+        kind: 'partition',
+        sides: [
+          ['s1', 's2'],
+          ['s3', 's4'],
+        ],
+      });
+      const took = expectOnline(
+        world,
+        'g2',
+        's2',
+        world.bound.totalMs,
+        'g2 fails over to the side with the lease',
+      );
+      expect(onlineOn(world, 'g1').join() === 's1', 'g1 stays on s1');
+      for (const s of ['s3', 's4']) expect(world.view(s)?.quorate === false, `${s} should not be quorate`);
+      return `the s1|s2 side holds the lease; g2 online on s2 ${formatTime(took)} after the split`;
     },
   },
 ];

@@ -4,7 +4,7 @@
 import type { ClusterModel } from '../engine/model.js';
 import type { OperatorCommand } from '../engine/io.js';
 import type { NetFault } from './network.js';
-import type { MonitorFault, ResourceFault } from './faults.js';
+import type { MonitorFault, NpFault, ResourceFault } from './faults.js';
 import type { Rng } from './prng.js';
 import { describeCommand } from './node.js';
 
@@ -15,6 +15,7 @@ export type FaultEvent =
   | { at: number; kind: 'net'; fault: NetFault; durationMs: number }
   | { at: number; kind: 'resource'; fault: ResourceFault; durationMs: number }
   | { at: number; kind: 'monitor'; fault: MonitorFault; durationMs: number }
+  | { at: number; kind: 'np'; fault: NpFault; durationMs: number }
   /** An operator command at `server`, or at a random live server when absent. */
   | { at: number; kind: 'operator'; command: OperatorCommand; server?: string };
 
@@ -42,6 +43,7 @@ type Kind =
   | 'resource-slow'
   | 'resource-fail'
   | 'monitor-fail'
+  | 'np-cut'
   | 'operator';
 
 export function generateSchedule(rng: Rng, model: ClusterModel, options: ScheduleOptions): Schedule {
@@ -61,6 +63,7 @@ export function generateSchedule(rng: Rng, model: ClusterModel, options: Schedul
     ['resource-slow', 3],
     ['resource-fail', 3],
     ['monitor-fail', model.monitors.length > 0 ? 2 : 0],
+    ['np-cut', model.partition.methods.some((m) => m.kind !== 'majority') ? 3 : 0],
     ['operator', 3],
   ];
   const startAt = () => rng.int(500, Math.max(600, windowMs - 1000));
@@ -192,6 +195,17 @@ export function generateSchedule(rng: Rng, model: ClusterModel, options: Schedul
           durationMs: duration(1000, 15000),
         });
         break;
+      case 'np-cut': {
+        const kinds = model.partition.methods.map((m) => m.kind);
+        const what = kinds.includes('ping') && rng.chance(0.5) ? 'ping' : 'arbiter';
+        events.push({
+          at,
+          kind: 'np',
+          fault: { server: rng.pick(names), what },
+          durationMs: duration(500, 12000),
+        });
+        break;
+      }
       case 'operator':
         events.push(...operatorEvents(rng, model, at, windowMs));
         break;
@@ -259,6 +273,8 @@ export function describeEvent(e: FaultEvent): string {
     }
     case 'monitor':
       return `monitor ${e.fault.monitor} fails on ${e.fault.server ?? 'every server'} for ${e.durationMs}ms`;
+    case 'np':
+      return `${e.fault.server} cut off from ${e.fault.what === 'ping' ? 'its ping targets' : 'the lease arbiter'} for ${e.durationMs}ms`;
     case 'operator':
       return `operator ${describeCommand(e.command)}${e.server ? ` at ${e.server}` : ''}`;
   }

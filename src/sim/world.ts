@@ -12,6 +12,7 @@ import { GroundTruth } from './truth.js';
 import { Trace } from './trace.js';
 import { FaultBook, type MonitorFault, type ResourceFault } from './faults.js';
 import { SimNode, type NodeEnv, type ShellTiming } from './node.js';
+import { SimArbiter } from './arbiter.js';
 import { LadderLimits } from './invariants.js';
 import { checkLiveness, livenessBound, type LivenessBound } from './liveness.js';
 import { describeNetFault, describeEvent, type FaultEvent } from './schedule.js';
@@ -51,6 +52,7 @@ export class World implements NodeEnv {
   readonly truth: GroundTruth;
   readonly trace: Trace;
   readonly faults = new FaultBook();
+  readonly arbiter = new SimArbiter();
   readonly factory: EngineFactory;
   readonly unsafe: UnsafeOptions | undefined;
   readonly shell: ShellTiming;
@@ -200,6 +202,11 @@ export class World implements NodeEnv {
       case 'monitor':
         this.monitorFault(e.fault, e.durationMs);
         return;
+      case 'np': {
+        const id = this.faults.addNp(e.fault);
+        this.queue.after(e.durationMs, () => this.faults.remove(id));
+        return;
+      }
       case 'operator':
         this.operator(e.command, e.server);
         return;

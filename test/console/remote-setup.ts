@@ -91,10 +91,12 @@ export async function clusterWithOperators(
   home: OperatorHome,
 ): Promise<TestCluster> {
   const cluster = await TestCluster.start(ports, {
-    operators: [
-      { name: 'ada', key: home.adminPublic, role: 'admin' },
-      { name: 'vic', key: home.viewerPublic, role: 'viewer' },
-    ],
+    extra: {
+      operators: [
+        { name: 'ada', key: home.adminPublic, role: 'admin' },
+        { name: 'vic', key: home.viewerPublic, role: 'viewer' },
+      ],
+    },
   });
   t.after(() => cluster.stop());
   await cluster.healthy(60_000);

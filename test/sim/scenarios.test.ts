@@ -11,6 +11,9 @@ const expected = [
   'move-during-partition',
   'both-crash-restart',
   'stop-during-failover',
+  'disk-split-two-servers',
+  'disk-holder-cut-off',
+  'witness-even-split',
 ];
 
 test('every named scenario is there', () => {

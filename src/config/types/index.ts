@@ -6,9 +6,15 @@ import { execAlert } from './alert-exec.js';
 import { logAlert } from './alert-log.js';
 import { webhookAlert } from './alert-webhook.js';
 import { customMonitor } from './monitor-custom.js';
+import { ftpMonitor } from './monitor-ftp.js';
 import { httpMonitor } from './monitor-http.js';
+import { imapMonitor } from './monitor-imap.js';
 import { ipMonitor } from './monitor-ip.js';
+import { mysqlMonitor } from './monitor-mysql.js';
 import { pidMonitor } from './monitor-pid.js';
+import { pop3Monitor } from './monitor-pop3.js';
+import { psqlMonitor } from './monitor-psql.js';
+import { smtpMonitor } from './monitor-smtp.js';
 import { tcpMonitor } from './monitor-tcp.js';
 import { execResource } from './resource-exec.js';
 import { fipResource } from './resource-fip.js';
@@ -24,6 +30,12 @@ export const monitorTypes: Record<string, MonitorTypeDefinition> = {
   tcp: tcpMonitor,
   http: httpMonitor,
   ip: ipMonitor,
+  smtp: smtpMonitor,
+  pop3: pop3Monitor,
+  imap: imapMonitor,
+  ftp: ftpMonitor,
+  psql: psqlMonitor,
+  mysql: mysqlMonitor,
 };
 
 export const alertTypes: Record<string, AlertTypeDefinition> = {

@@ -1,4 +1,4 @@
-// custom: any script; exit status 0 means healthy.
+// custom: any script; exit status 0 means healthy (or, long-running, it keeps running).
 import { z } from 'zod';
 import { formatted } from '../formats.js';
 import type { MonitorTypeDefinition } from './define.js';
@@ -9,5 +9,9 @@ export const customMonitor = {
   params: {
     script: formatted('vigil-command').describe('Command line or script path to run at every check.'),
     args: z.array(z.string()).optional().describe('Arguments passed to the script.'),
+    longRunning: z
+      .boolean()
+      .default(false)
+      .describe('true: start the script once; the monitor fails when it exits.'),
   },
 } satisfies MonitorTypeDefinition;

@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { connectUnix, type StatusSnapshot } from '../../../src/control/index.js';
 import { startAgent, type AgentHandle } from '../../../src/demo/agent-process.js';
-import { writeDemoCluster, type DemoCluster } from '../../../src/demo/cluster-config.js';
+import {
+  writeDemoCluster,
+  type DemoCluster,
+  type DemoClusterOptions,
+} from '../../../src/demo/cluster-config.js';
 import { stopByPidFiles } from '../../../src/demo/pid-files.js';
 import { repoRoot } from '../../../src/demo/repo.js';
 
@@ -56,11 +60,15 @@ export class TestCluster {
   ) {}
 
   /** `extra`: top-level config sections added to the demo's (e.g. operators). */
-  static async start(ports: ClusterPorts, extra: Record<string, unknown> = {}): Promise<TestCluster> {
+  static async start(
+    ports: ClusterPorts,
+    options: Pick<DemoClusterOptions, 'partition'> & { extra?: Record<string, unknown> } = {},
+  ): Promise<TestCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-process-'));
     // Each test file's cluster needs its own SSH port too: files run concurrently.
     const sshPort = ports.heartbeatPort + 2;
-    const demo = await writeDemoCluster(dir, { ...ports, sshPort, webHost: '127.0.0.100' });
+    const { extra = {}, ...demoOptions } = options;
+    const demo = await writeDemoCluster(dir, { ...ports, sshPort, webHost: '127.0.0.100', ...demoOptions });
     if (Object.keys(extra).length > 0) {
       const config = parse(readFileSync(demo.configFile, 'utf8')) as Record<string, unknown>;
       writeFileSync(demo.configFile, stringify({ ...config, ...extra }));

@@ -59,7 +59,7 @@ test('a minimal config gets every default', () => {
     retries: 1,
     timing: 'active',
     recovery: { target: { group: 'g', resource: 'r' }, reactivate: 1, failover: 1, final: 'none' },
-    params: { script: '/bin/check' },
+    params: { script: '/bin/check', longRunning: false },
   });
   // What later layers (the agent) read from the raw config.
   assert.equal(config.cluster.keyFile, '/etc/vigil/cluster.key');
@@ -180,7 +180,7 @@ monitors:
     longRunning: true,
     env: { A: '1' },
   });
-  assert.deepEqual(model.monitors[0]?.params, { url: 'http://10.0.0.9/', expectStatus: 200 });
+  assert.deepEqual(model.monitors[0]?.params, { url: 'http://10.0.0.9/', method: 'GET', tlsVerify: true });
   assert.equal(model.monitors[0]?.timing, 'always');
   assert.equal(model.monitors[0]?.retries, 0);
 });

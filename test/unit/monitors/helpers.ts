@@ -1,5 +1,9 @@
 // Monitor models and a result collector for the monitor tests.
+import { memoryLogger } from '../../../src/agent/logger.js';
 import type { MonitorModel } from '../../../src/engine/model.js';
+import type { CheckResult } from '../../../src/monitors/driver.js';
+import { createMonitorDriver } from '../../../src/monitors/registry.js';
+import { ProcessTable } from '../../../src/resources/process-table.js';
 
 export function monitorModel(
   name: string,
@@ -28,4 +32,22 @@ export function collectResults() {
   const onResult = (monitor: string, ok: boolean, detail: string) =>
     results.push({ monitor, ok, detail, at: performance.now() });
   return { results, onResult };
+}
+
+/** Runs one check of a real driver for `type` with `params`, giving up after `timeoutMs` as the scheduler would. */
+export async function checkOnce(
+  type: string,
+  params: Record<string, unknown>,
+  timeoutMs = 5000,
+): Promise<CheckResult & { logs: string }> {
+  const monitor = monitorModel(`test-${type}`, { type, intervalMs: 60_000, timeoutMs, params });
+  const logger = memoryLogger();
+  const driver = createMonitorDriver(monitor);
+  const result = await driver.check({
+    monitor,
+    processes: new ProcessTable(),
+    logger,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  return { ...result, logs: JSON.stringify(logger.records) };
 }

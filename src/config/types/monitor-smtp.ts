@@ -1,0 +1,12 @@
+// smtp: the SMTP server greets and answers a harmless command.
+import { z } from 'zod';
+import { formatted } from '../formats.js';
+import type { MonitorTypeDefinition } from './define.js';
+
+export const smtpMonitor = {
+  description: 'Connects to a SMTP server; healthy when it greets with 220 and answers NOOP with 250.',
+  params: {
+    host: formatted('vigil-host').describe('Address or host name of the server.'),
+    port: z.number().int().min(1).max(65535).default(25).describe('TCP port.'),
+  },
+} satisfies MonitorTypeDefinition;
