@@ -1,6 +1,7 @@
 // vigild: the imperative shell around one server's engine. It owns the real clock, the links, the
 // peer channel, the resource and monitor drivers, persistence and the control API, feeds the engine
 // what happens and carries out what the engine decides, in order.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { Engine } from '../engine/engine.js';
@@ -8,7 +9,15 @@ import type { EngineInput, EngineOutput, OperatorCommand, PersistedState } from 
 import type { ClusterModel } from '../engine/model.js';
 import type { PeerMessage } from '../engine/messages.js';
 import type { LanLink } from '../links/lan.js';
-import type { AlertEntry, LogLine, StatusSnapshot } from '../control/protocol.js';
+import { redactedConfigYaml } from '../collect/config-yaml.js';
+import type {
+  AlertEntry,
+  LogChunk,
+  LogLine,
+  NodeSnapshot,
+  RedactedConfig,
+  StatusSnapshot,
+} from '../control/protocol.js';
 import { AlertStore, type AlertAck } from './alert-store.js';
 import type { Logger, LogRecord } from './logger.js';
 import { LogBuffer } from './log-buffer.js';
@@ -16,6 +25,7 @@ import { readJson, writeJsonAtomic } from './persistence.js';
 import type { PeerChannel } from './peer-channel.js';
 import { ResourceRunner } from './resource-runner.js';
 import { buildStatus } from './status.js';
+import { ReportBoard } from '../monitors/report-board.js';
 import { MonitorScheduler } from '../monitors/scheduler.js';
 import type { ProcessTable } from '../resources/process-table.js';
 import { NpGatherer } from './np-gatherer.js';
@@ -32,6 +42,10 @@ export interface AgentParts {
   stateDir: string;
   logger: Logger;
   logBuffer: LogBuffer;
+  /** The JSON-lines log file, served whole to `vigil logs collect`; none: the buffer is served. */
+  logFile?: string;
+  /** The cluster config as loaded, served (without secrets) to `vigil logs collect`. */
+  config?: unknown;
   links: LanLink[];
   peers: PeerChannel;
   resources: ResourceRunner;
@@ -42,11 +56,19 @@ export interface AgentParts {
   onDrasticAction?: (action: string, reason: string) => void;
 }
 
+/** Bytes of log per logs.collect piece: well under the 1 MiB line limit once base64-encoded. */
+export const LOG_CHUNK_BYTES = 256 * 1024;
+const PEER_REQUEST_MS = 5000;
+/** A logs.snapshot answer stays under this: peer and control lines are limited to 1 MiB. */
+const SNAPSHOT_BYTES = 768 * 1024;
+
 export class Agent {
   readonly engine: Engine;
   readonly alertStore: AlertStore;
   private readonly monitors: MonitorScheduler;
   private readonly npGatherer: NpGatherer;
+  /** Reports of outside tools for message monitors (`vigil report`). */
+  private readonly reports = new ReportBoard();
   private readonly statusListeners = new Set<() => void>();
   private readonly pendingReplies = new Map<string, { ok: boolean; message: string }>();
   private readonly lastResults = new Map<string, { ok: boolean; detail: string; at: Date }>();
@@ -79,9 +101,25 @@ export class Agent {
       monitors: parts.model.monitors,
       processes: parts.processes,
       logger: parts.logger,
-      onResult: (monitor, ok, detail) => {
+      peers: {
+        stateOf: (name) => {
+          const tracker = this.engine.monitors.get(name);
+          if (!tracker) return undefined;
+          return this.engine.intents.monitorSuspended(name) ? 'suspended' : tracker.state;
+        },
+        lastReport: (name) => this.reports.last(name),
+        onReport: (name, listener) => this.reports.on(name, listener),
+      },
+      onResult: (monitor, ok, detail, warning) => {
         this.lastResults.set(monitor, { ok, detail, at: new Date() });
-        this.feed({ type: 'monitor-result', now: this.now(), monitor, ok, detail });
+        this.feed({
+          type: 'monitor-result',
+          now: this.now(),
+          monitor,
+          ok,
+          detail,
+          ...(warning ? { warning } : {}),
+        });
       },
     });
   }
@@ -285,9 +323,11 @@ export class Agent {
   }
 
   private async onPeerRequest(body: unknown): Promise<unknown> {
-    const request = body as { type?: string; lines?: number };
+    const request = body as { type?: string; lines?: number; offset?: number };
     if (request?.type === 'log-tail')
       return this.localLogLines(Math.min(10_000, Math.max(0, Number(request.lines) || 100)));
+    if (request?.type === 'log-chunk') return this.localLogChunk(Math.max(0, Number(request.offset) || 0));
+    if (request?.type === 'snapshot') return this.localSnapshot();
     throw new Error(`unknown request ${String(request?.type)}`);
   }
 
@@ -334,6 +374,31 @@ export class Agent {
     return reply;
   }
 
+  async report(monitor: string, ok: boolean, text: string, operator: string) {
+    const model = this.parts.model.monitors.find((candidate) => candidate.name === monitor);
+    let reply: { ok: boolean; message: string };
+    if (!model) {
+      const names = this.parts.model.monitors.filter((m) => m.type === 'message').map((m) => m.name);
+      reply = {
+        ok: false,
+        message: `no monitor ${monitor}; message monitors: ${names.join(', ') || 'none'}`,
+      };
+    } else if (model.type !== 'message') {
+      reply = {
+        ok: false,
+        message: `monitor ${monitor} is of type ${model.type}; only message monitors take reports`,
+      };
+    } else {
+      this.reports.report(monitor, ok, text, operator);
+      reply = {
+        ok: true,
+        message: `reported ${ok ? 'ok' : 'error'} for monitor ${monitor} on ${this.parts.self}`,
+      };
+    }
+    this.audit(operator, 'monitor.report', { monitor, ok, text }, reply.ok, reply.message);
+    return reply;
+  }
+
   alerts(): AlertEntry[] {
     return this.alertStore.list();
   }
@@ -355,12 +420,88 @@ export class Agent {
 
   async logTail(node: string | undefined, lines: number): Promise<LogLine[]> {
     if (node === undefined || node === this.parts.self) return this.localLogLines(lines);
-    if (!this.parts.model.servers.some((s) => s.name === node)) {
+    this.checkServer(node);
+    return (await this.parts.peers.request(node, { type: 'log-tail', lines }, PEER_REQUEST_MS)) as LogLine[];
+  }
+
+  async logChunk(node: string | undefined, offset: number): Promise<LogChunk> {
+    if (node === undefined || node === this.parts.self) return this.localLogChunk(offset);
+    this.checkServer(node);
+    return (await this.parts.peers.request(node, { type: 'log-chunk', offset }, PEER_REQUEST_MS)) as LogChunk;
+  }
+
+  async nodeSnapshot(node: string | undefined): Promise<NodeSnapshot> {
+    if (node === undefined || node === this.parts.self) return this.localSnapshot();
+    this.checkServer(node);
+    return (await this.parts.peers.request(node, { type: 'snapshot' }, PEER_REQUEST_MS)) as NodeSnapshot;
+  }
+
+  redactedConfig(): RedactedConfig {
+    if (this.parts.config === undefined)
+      throw new Error(`vigild on ${this.parts.self} was started without its config; it cannot serve it`);
+    return redactedConfigYaml(this.parts.config, this.parts.self);
+  }
+
+  private checkServer(node: string): void {
+    if (!this.parts.model.servers.some((s) => s.name === node))
       throw new Error(
         `no server ${node}; servers: ${this.parts.model.servers.map((s) => s.name).join(', ')}`,
       );
+  }
+
+  /** Status and alerts; the oldest alerts are left out when all would not fit in one message. */
+  private localSnapshot(): NodeSnapshot {
+    const status = this.status();
+    const all = this.alertStore.list();
+    let room = SNAPSHOT_BYTES - Buffer.byteLength(JSON.stringify(status));
+    let kept = 0;
+    const newestFirst = [...all].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+    for (const alert of newestFirst) {
+      room -= Buffer.byteLength(JSON.stringify(alert)) + 1;
+      if (room < 0) break;
+      kept++;
     }
-    return (await this.parts.peers.request(node, { type: 'log-tail', lines }, 5000)) as LogLine[];
+    const alerts = newestFirst.slice(0, kept).reverse();
+    return { server: this.parts.self, status, alerts, alertsLeftOut: all.length - kept };
+  }
+
+  /** A piece of the log file from `offset` (the buffered records as JSON lines when there is no file). */
+  private localLogChunk(offset: number): LogChunk {
+    const server = this.parts.self;
+    if (this.parts.logFile === undefined) {
+      const whole = Buffer.from(
+        this.parts.logBuffer
+          .tail(Number.MAX_SAFE_INTEGER)
+          .map((record) => `${JSON.stringify(record)}\n`)
+          .join(''),
+      );
+      return chunkOf(
+        server,
+        'memory',
+        whole.length,
+        offset,
+        whole.subarray(offset, offset + LOG_CHUNK_BYTES),
+      );
+    }
+    let fd: number;
+    try {
+      fd = openSync(this.parts.logFile, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return chunkOf(server, 'file', 0, 0, Buffer.alloc(0));
+      throw new Error(`cannot read the log file ${this.parts.logFile}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    try {
+      const size = fstatSync(fd).size;
+      const start = Math.min(offset, size);
+      const buffer = Buffer.alloc(Math.min(LOG_CHUNK_BYTES, size - start));
+      const read = buffer.length > 0 ? readSync(fd, buffer, 0, buffer.length, start) : 0;
+      return chunkOf(server, 'file', size, start, buffer.subarray(0, read));
+    } finally {
+      closeSync(fd);
+    }
   }
 
   onLog(listener: (line: LogLine) => void): () => void {
@@ -384,4 +525,15 @@ export class Agent {
   private audit(operator: string, call: string, params: unknown, ok: boolean, result: string): void {
     this.parts.logger.info('audit', { operator, call, params, ok, result });
   }
+}
+
+function chunkOf(
+  server: string,
+  source: LogChunk['source'],
+  size: number,
+  offset: number,
+  bytes: Buffer,
+): LogChunk {
+  const end = offset + bytes.length;
+  return { server, source, offset, size, data: bytes.toString('base64'), next: end < size ? end : null };
 }

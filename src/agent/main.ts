@@ -80,8 +80,9 @@ async function main(): Promise<void> {
   const stateDir = values['state-dir'] ?? defaultStateDir();
   mkdirSync(stateDir, { recursive: true, mode: 0o750 });
   const logBuffer = new LogBuffer();
+  const logFile = values.log ?? join(stateDir, 'vigild.log');
   const logger = createLogger({
-    file: values.log ?? join(stateDir, 'vigild.log'),
+    file: logFile,
     stderrLevel: process.stderr.isTTY ? 'info' : undefined,
     level,
     sink: (record) => logBuffer.add(record),
@@ -129,6 +130,8 @@ async function main(): Promise<void> {
       stateDir,
       logger,
       logBuffer,
+      logFile,
+      config,
       links,
       peers,
       resources,

@@ -10,6 +10,7 @@ import { groupCommand } from './group.js';
 import { keyCommand } from './key.js';
 import { logsCommand } from './logs.js';
 import { monitorCommand } from './monitor.js';
+import { reportCommand } from './report.js';
 import { statusCommand } from './status.js';
 import { witnessCommand } from './witness.js';
 
@@ -26,6 +27,7 @@ export const commands: Command[] = [
   keyCommand,
   bridgeCommand,
   witnessCommand,
+  reportCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -1,16 +1,18 @@
-// `vigil logs tail`: the last lines of an agent's log, readable or as JSON, optionally following.
+// `vigil logs tail`: the last lines of an agent's log, readable or as JSON, optionally following;
+// `vigil logs collect` (logs-collect.ts): every server's logs in one .tar.gz.
 import type { ControlClient } from '../control/client.js';
 import type { LogLine } from '../control/protocol.js';
 import { parseCommandArgs } from './args.js';
 import { agentOptions, agentOptionsUsage, withAgent } from './agent-connection.js';
 import { CommandFailure, EXIT, UsageError, type Command, type Output } from './command.js';
+import { collect, collectUsage } from './logs-collect.js';
 import { runSubcommand } from './subcommands.js';
 import { localTime } from './time-format.js';
 
 const DEFAULT_LINES = 50;
 const MAX_LINES = 10_000;
 
-const usage = `usage: vigil logs tail [--server NAME] [--lines N] [--follow] [--json] [--socket PATH | --demo | --node HOST]
+const tailUsage = `usage: vigil logs tail [--server NAME] [--lines N] [--follow] [--json] [--socket PATH | --demo | --node HOST]
 
   --server NAME   whose log: a server of the cluster (default: the server the agent runs on)
   --lines N       how many of the last lines (default ${DEFAULT_LINES}, at most ${MAX_LINES})
@@ -19,6 +21,10 @@ const usage = `usage: vigil logs tail [--server NAME] [--lines N] [--follow] [--
 ${agentOptionsUsage}
 
 exit codes: 0 done, 1 the agent could not get that server's log, 2 no agent answers or wrong usage`;
+
+const usage = `${tailUsage}
+
+${collectUsage}`;
 
 // --server names the server whose log to read; --node, as everywhere, the host to reach over SSH.
 const logsOptions = {
@@ -32,7 +38,7 @@ const logsOptions = {
 async function tail(args: string[], output: Output): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, logsOptions);
   if (values.help) {
-    output.out(usage);
+    output.out(tailUsage);
     return EXIT.ok;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -96,7 +102,7 @@ export function readableLogLine(line: LogLine): string {
 
 export const logsCommand: Command = {
   name: 'logs',
-  summary: "show an agent's log: vigil logs tail",
+  summary: "show an agent's log, or collect all: vigil logs tail|collect",
   usage,
-  run: (args, output) => runSubcommand(args, output, usage, { tail }),
+  run: (args, output) => runSubcommand(args, output, usage, { tail, collect }),
 };

@@ -4,6 +4,8 @@
 import { checkCycles } from './check-cycles.js';
 import { checkLinks } from './check-links.js';
 import { checkMonitors } from './check-monitors.js';
+import { checkMulti } from './check-multi.js';
+import { checkPs } from './check-ps.js';
 import { checkNames } from './check-names.js';
 import { checkReferences } from './check-references.js';
 import { checkTiming } from './check-timing.js';
@@ -17,5 +19,7 @@ export function checkConfig(data: unknown): Finding[] {
     ...checkCycles(data),
     ...checkTiming(data),
     ...checkLinks(data),
+    ...checkMulti(data),
+    ...checkPs(data),
   ];
 }

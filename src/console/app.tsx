@@ -10,6 +10,7 @@ import { KEYMAP, PANES, bindingsFor, findBinding, type Pane } from './keymap.js'
 import { PALETTE_COMMANDS, parsePalette, type PaletteResult, type Watch } from './palette.js';
 import type { Theme } from './theme.js';
 import { AlertsView, filterAlerts } from './views/alerts.js';
+import { CollectView, useCollect } from './views/collect.js';
 import { HeartbeatView } from './views/heartbeat.js';
 import { LogsView, filterLogs } from './views/logs.js';
 import { TreeView, treeRows } from './views/tree.js';
@@ -64,6 +65,9 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
   const theme = useTheme();
   const rows = props.rows ?? stdout?.rows ?? 40;
   const [pane, setPane] = useState<Pane>('tree');
+  // The latest pane, for keys that arrive before React has rendered the previous one (a pasted Tab j).
+  const paneNow = useRef(pane);
+  paneNow.current = pane;
   const [selected, setSelected] = useState<Record<Pane, number>>({
     tree: 0,
     heartbeat: 0,
@@ -92,6 +96,7 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
   const [logNode, setLogNode] = useState<string | undefined>();
   const seenCritical = useRef<Set<string> | undefined>(undefined);
   const [unseenCritical, setUnseenCritical] = useState(0);
+  const collect = useCollect(store);
 
   const tree = useMemo(() => treeRows(model, filters.tree), [model, filters.tree]);
   const alerts = useMemo(() => filterAlerts(model.alerts, filters.alerts), [model.alerts, filters.alerts]);
@@ -176,6 +181,9 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
       case 'request':
         setMode({ kind: 'confirm', result });
         return;
+      case 'collect':
+        setMessage(collect.start());
+        return;
     }
   };
 
@@ -200,8 +208,9 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
     );
   };
 
-  const selectedRow = tree[selected.tree];
-  const actionFor = (action: string): string | undefined => {
+  const actionFor = (action: string, pane: Pane): string | undefined => {
+    const selected = selectedNow.current;
+    const selectedRow = tree[selected.tree];
     if (pane === 'tree' && selectedRow) {
       const group = model.view?.groups.find((candidate) => candidate.name === selectedRow.name);
       const monitor = model.view?.monitors.find((candidate) => candidate.name === selectedRow.name);
@@ -223,13 +232,8 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
   useInput((input: string, key: Key) => {
     if (input.length > 1 && !key.ctrl && !key.meta && !input.includes('\x1b')) {
       const none = Object.fromEntries(Object.keys(key).map((name) => [name, false])) as unknown as Key;
-      // Keys typed fast over SSH arrive together too: Enter and Tab keep their meaning.
       for (const char of input)
-        handleKey(char === '\r' || char === '\t' ? '' : char, {
-          ...none,
-          return: char === '\r',
-          tab: char === '\t',
-        });
+        handleKey(char === '\r' ? '' : char, { ...none, return: char === '\r', tab: char === '\t' });
       return;
     }
     handleKey(input, key);
@@ -237,9 +241,10 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
 
   const handleKey = (input: string, key: Key) => {
     const mode = modeRef.current;
+    const pane = paneNow.current;
     if (mode.kind === 'input') {
       if (key.escape) {
-        if (mode.purpose === 'filter') setFilters({ ...filters, [pane]: '' });
+        if (mode.purpose === 'filter') setFilters((current) => ({ ...current, [pane]: '' }));
         setMode({ kind: 'normal' });
       } else if (key.return) {
         setMode({ kind: 'normal' });
@@ -247,11 +252,11 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
       } else if (key.backspace || key.delete) {
         const text = mode.text.slice(0, -1);
         setMode({ ...mode, text });
-        if (mode.purpose === 'filter') setFilters({ ...filters, [pane]: text });
+        if (mode.purpose === 'filter') setFilters((current) => ({ ...current, [pane]: text }));
       } else if (input && !key.ctrl && !key.meta) {
         const text = mode.text + input;
         setMode({ ...mode, text });
-        if (mode.purpose === 'filter') setFilters({ ...filters, [pane]: text });
+        if (mode.purpose === 'filter') setFilters((current) => ({ ...current, [pane]: text }));
       }
       return;
     }
@@ -283,10 +288,10 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
       case 'prev-pane': {
         const step = binding.action === 'next-pane' ? 1 : PANES.length - 1;
         // From the latest pane: a second Tab can arrive before the first one has been rendered.
-        setPane((current) => {
-          const index = PANES.findIndex((candidate) => candidate.id === current);
-          return (PANES[(index + step) % PANES.length] as (typeof PANES)[number]).id;
-        });
+        const index = PANES.findIndex((candidate) => candidate.id === pane);
+        const next = (PANES[(index + step) % PANES.length] as (typeof PANES)[number]).id;
+        paneNow.current = next;
+        setPane(next);
         setDetail(undefined);
         return;
       }
@@ -310,6 +315,7 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
         return;
       }
       case 'back':
+        collect.close();
         setDetail(undefined);
         setMessage(undefined);
         if (progress?.done) setProgress(undefined);
@@ -333,7 +339,7 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
         return;
       }
       default: {
-        const command = actionFor(binding.action);
+        const command = actionFor(binding.action, pane);
         if (!command) {
           setMessage(
             `${binding.keys}: ${binding.description}: select ${binding.panes?.includes('alerts') ? 'an alert' : binding.action === 'suspend-resume' ? 'a monitor' : 'a group'} first`,
@@ -359,6 +365,8 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
       >
         {mode.kind === 'help' ? (
           <Help readOnly={readOnly} />
+        ) : collect.state ? (
+          <CollectView state={collect.state} />
         ) : detail ? (
           <Box flexDirection="column">
             {detail.map((line, index) => (

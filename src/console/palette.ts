@@ -6,6 +6,7 @@ export type PaletteResult =
   | { kind: 'request'; request: ClusterRequest; question: string; watch: Watch }
   | { kind: 'cluster'; name: string }
   | { kind: 'theme'; name: string }
+  | { kind: 'collect' }
   | { kind: 'quit' }
   | { kind: 'help' }
   | { kind: 'message'; text: string }
@@ -58,10 +59,7 @@ export function parsePalette(
     case 'help':
       return { kind: 'help' };
     case 'collect':
-      return {
-        kind: 'message',
-        text: 'collect: log collection is not available yet; use vigil logs tail on each server',
-      };
+      return { kind: 'collect' };
     case 'cluster':
       return { kind: 'cluster', name: args[0] as string };
     case 'theme':

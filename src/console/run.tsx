@@ -1,10 +1,9 @@
 // Starts the console full screen on the alternate screen and restores the terminal on every way out:
 // q, Ctrl-C, SIGTERM, and a crash.
-import { render } from 'ink';
-import { LiveStore } from './data/live-store.js';
+import { render, type RenderOptions } from 'ink';
 import type { NodeSource } from './data/node-source.js';
-import type { ConsoleStore } from './data/types.js';
-import { App } from './app.js';
+import { Clusters } from './clusters.js';
+import { ScreenWriter } from './screen-writer.js';
 import { loadTheme, type Theme } from './theme.js';
 
 export interface ConsoleOptions {
@@ -15,6 +14,14 @@ export interface ConsoleOptions {
   readOnly?: boolean;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
+}
+
+/** How ink draws the console (shared with bench/console, which measures it). */
+export const INK_OPTIONS: RenderOptions = {};
+
+/** What ink writes to: the terminal, through a writer that sends only the cells that changed. */
+export function consoleOutput(terminal: NodeJS.WriteStream): NodeJS.WriteStream {
+  return new ScreenWriter(terminal) as unknown as NodeJS.WriteStream;
 }
 
 const ENTER_ALT = '\x1b[?1049h\x1b[H';
@@ -39,32 +46,21 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   process.on('unhandledRejection', onCrash);
   stdout.write(ENTER_ALT);
 
-  let store: ConsoleStore = new LiveStore(options.clusters.get(options.initial) ?? []);
-  let generation = 0;
-  const switchCluster = (name: string): string | undefined => {
-    const sources = options.clusters.get(name);
-    if (!sources) return `no cluster "${name}" (known: ${[...options.clusters.keys()].join(', ') || 'none'})`;
-    store.close();
-    store = new LiveStore(sources);
-    generation++;
-    setImmediate(() => instance.rerender(element()));
-    return undefined;
-  };
-  const element = () => (
-    <App
-      key={generation}
-      store={store}
+  const element = (
+    <Clusters
+      clusters={options.clusters}
+      initial={options.initial}
       theme={options.theme}
       readOnly={options.readOnly ?? false}
       loadTheme={(name) => {
         const { theme, warnings } = loadTheme({ name });
         return warnings.length > 0 ? (warnings[0] as string) : theme;
       }}
-      switchCluster={switchCluster}
     />
   );
-  const instance = render(element(), {
-    stdout,
+  const instance = render(element, {
+    ...INK_OPTIONS,
+    stdout: consoleOutput(stdout),
     ...(options.stdin ? { stdin: options.stdin } : {}),
     exitOnCtrlC: true,
   });
@@ -74,7 +70,6 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     await instance.waitUntilExit();
   } finally {
     process.off('SIGTERM', onTerm);
-    store.close();
     restore();
     process.off('exit', onExit);
     process.off('uncaughtException', onCrash);

@@ -1,4 +1,4 @@
-// The audit log: every state-changing control call (command, alerts.ack), on any transport, as one
+// The audit log: every state-changing control call (command, alerts.ack, monitor.report), on any transport, as one
 // JSON line in STATE_DIR/audit.log (mode 0600) — who, from where, what, and how it ended.
 import { appendFileSync, chmodSync, closeSync, openSync } from 'node:fs';
 import type { Logger } from '../agent/logger.js';
@@ -18,7 +18,7 @@ export interface AuditEntry {
 }
 
 /** The calls that change state and are therefore audited. */
-export const AUDITED_METHODS: ReadonlySet<string> = new Set(['command', 'alerts.ack']);
+export const AUDITED_METHODS: ReadonlySet<string> = new Set(['command', 'alerts.ack', 'monitor.report']);
 
 export class AuditLog {
   constructor(

@@ -1,5 +1,6 @@
 // Operator roles: which control calls each role may make. viewer reads; operator also runs group,
-// resource and monitor operations and acknowledges alerts; admin may do everything, including the
+// resource and monitor operations, acknowledges alerts and collects logs (whole logs and the config
+// reveal more than a viewer needs); admin may do everything, including the
 // cluster-wide operations. Unix-socket connections are not checked (file permissions decide).
 import { isRecord } from './messages.js';
 
@@ -16,6 +17,9 @@ const READ_ONLY = new Set([
   'alerts.subscribe',
   'logs.tail',
 ]);
+
+/** Log collection (vigil logs collect): whole logs, snapshots and the redacted config. */
+const COLLECT = new Set(['logs.collect', 'logs.snapshot', 'config.get']);
 
 /** What each operator command does, as a refusal names it, and the role it needs. */
 const COMMANDS: Record<string, { what: string; needs: Role }> = {
@@ -37,6 +41,8 @@ const COMMANDS: Record<string, { what: string; needs: Role }> = {
 export function requirement(method: string, params: unknown): { what: string; needs: Role } {
   if (READ_ONLY.has(method)) return { what: `call ${method}`, needs: 'viewer' };
   if (method === 'alerts.ack') return { what: 'acknowledge alerts', needs: 'operator' };
+  if (COLLECT.has(method)) return { what: 'collect logs', needs: 'operator' };
+  if (method === 'monitor.report') return { what: 'report monitor results', needs: 'operator' };
   if (method === 'command') {
     const command = isRecord(params) ? params.command : undefined;
     const op = isRecord(command) && typeof command.op === 'string' ? command.op : undefined;

@@ -255,6 +255,13 @@ export class Connection {
       this.options.logger.info('control-call', { ...audit, ok: true, acknowledged });
       return { result: { acknowledged } };
     },
+    'monitor.report': async ({ monitor, ok, text }) => {
+      const audit = { operator: this.operator, method: 'monitor.report', monitor, ok };
+      const outcome = await this.backend.report(monitor, ok, text ?? '', this.operator);
+      this.options.logger.info('control-call', { ...audit, accepted: outcome.ok, message: outcome.message });
+      if (!outcome.ok) throw new ControlError(ErrorCode.Refused, outcome.message);
+      return { result: { message: outcome.message } };
+    },
     'alerts.subscribe': async () => {
       const early = this.earlyEvents<AlertEntry>('alerts', 'alert', (listener) =>
         this.backend.onAlert(listener),
@@ -281,6 +288,14 @@ export class Connection {
       // Lines logged while the tail was read may be in both; send them once.
       const seen = new Set(result.map((line) => JSON.stringify(line)));
       return { result, afterReply: () => early?.open((line) => !seen.has(JSON.stringify(line))) };
+    },
+    'logs.collect': async ({ node, offset }) => ({
+      result: await this.backend.logChunk(node, offset ?? 0),
+    }),
+    'logs.snapshot': async ({ node }) => ({ result: await this.backend.nodeSnapshot(node) }),
+    'config.get': async () => {
+      this.options.logger.info('control-call', { operator: this.operator, method: 'config.get' });
+      return { result: this.backend.redactedConfig() };
     },
   };
 

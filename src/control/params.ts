@@ -14,6 +14,10 @@ export const METHOD_NAMES = Object.keys({
   'alerts.ack': true,
   'alerts.subscribe': true,
   'logs.tail': true,
+  'logs.collect': true,
+  'logs.snapshot': true,
+  'config.get': true,
+  'monitor.report': true,
 } satisfies Record<MethodName, true>) as MethodName[];
 
 export const MAX_TAIL_LINES = 10_000;
@@ -68,6 +72,34 @@ const checkers: { [M in MethodName]: Checker<M> } = {
     const follow = optionalBoolean(params, 'follow');
     if (follow !== undefined) result.follow = follow;
     return result;
+  },
+  'logs.collect'(params) {
+    allowOnly(params, ['node', 'offset'], 'logs.collect');
+    const result: Methods['logs.collect']['params'] = {};
+    const node = optionalString(params, 'node');
+    if (node !== undefined) result.node = node;
+    const offset = params.offset;
+    if (offset !== undefined) {
+      if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0)
+        throw invalid('offset', 'a byte offset (an integer from 0)', offset);
+      result.offset = offset;
+    }
+    return result;
+  },
+  'logs.snapshot'(params) {
+    allowOnly(params, ['node'], 'logs.snapshot');
+    const node = optionalString(params, 'node');
+    return node === undefined ? {} : { node };
+  },
+  'config.get': (params) => noParams(params, 'config.get'),
+  'monitor.report'(params) {
+    allowOnly(params, ['monitor', 'ok', 'text'], 'monitor.report');
+    const monitor = params.monitor;
+    if (typeof monitor !== 'string' || monitor === '') throw invalid('monitor', 'a monitor name', monitor);
+    const ok = params.ok;
+    if (typeof ok !== 'boolean') throw invalid('ok', 'true or false', ok);
+    const text = optionalString(params, 'text', MAX_NOTE_CHARS);
+    return text === undefined ? { monitor, ok } : { monitor, ok, text };
   },
 };
 

@@ -9,7 +9,8 @@ import type {
 } from '../engine/io.js';
 import type { FinalAction } from '../engine/model.js';
 
-export const PROTOCOL_VERSION = 1;
+/** 2 added logs.collect, logs.snapshot and config.get (log collection). */
+export const PROTOCOL_VERSION = 2;
 
 /** JSON-RPC error codes: the standard ones, then vigil's own. */
 export const ErrorCode = {
@@ -100,6 +101,38 @@ export interface LogLine {
   fields: Record<string, unknown>;
 }
 
+/** One piece of a server's whole log, for `vigil logs collect`. */
+export interface LogChunk {
+  server: string;
+  /** file: the agent's JSON-lines log file; memory: its in-memory buffer (it logs to no file). */
+  source: 'file' | 'memory';
+  /** Byte offset of this piece in the log, and the log's size when it was read. */
+  offset: number;
+  size: number;
+  /** The bytes, base64 (a piece may end inside a line or a UTF-8 character). */
+  data: string;
+  /** Offset of the next piece; null when this one reaches the end. */
+  next: number | null;
+}
+
+/** What one server says about itself at collection time. */
+export interface NodeSnapshot {
+  server: string;
+  status: StatusSnapshot;
+  /** Its alerts, newest kept when there are too many for one message. */
+  alerts: AlertEntry[];
+  /** How many of its oldest alerts were left out to keep the message under the line limit. */
+  alertsLeftOut: number;
+}
+
+/** The cluster config as the agent loaded it, as YAML, with secret-like values replaced. */
+export interface RedactedConfig {
+  server: string;
+  yaml: string;
+  /** What was replaced: config paths and why, e.g. "alerts[0].url: path and query (may hold a token)". */
+  redacted: string[];
+}
+
 /** Methods, their params and results. Commands map onto the engine's operator commands. */
 export interface Methods {
   hello: {
@@ -116,6 +149,14 @@ export interface Methods {
   'alerts.subscribe': { params: Record<string, never>; result: AlertEntry[] };
   /** The last `lines` log lines of one server (default: the answering one); `follow` adds notifications `log`. */
   'logs.tail': { params: { node?: string; lines?: number; follow?: boolean }; result: LogLine[] };
+  /** A piece of the whole log of one server (default: the answering one) from byte `offset` (default 0). */
+  'logs.collect': { params: { node?: string; offset?: number }; result: LogChunk };
+  /** Status and alerts as one server (default: the answering one) sees them. */
+  'logs.snapshot': { params: { node?: string }; result: NodeSnapshot };
+  /** The cluster config without secrets. */
+  'config.get': { params: Record<string, never>; result: RedactedConfig };
+  /** An outside tool's result for a message monitor on the answering server (`vigil report`). */
+  'monitor.report': { params: { monitor: string; ok: boolean; text?: string }; result: { message: string } };
 }
 
 export type MethodName = keyof Methods;
@@ -140,4 +181,15 @@ export interface ControlBackend {
   /** Log lines of `node` (this server when undefined); throws an error with code Unreachable if it cannot. */
   logTail(node: string | undefined, lines: number): Promise<LogLine[]>;
   onLog(listener: (line: LogLine) => void): () => void;
+  /** A piece of the whole log of `node` (this server when undefined); Unreachable as logTail. */
+  logChunk(node: string | undefined, offset: number): Promise<LogChunk>;
+  nodeSnapshot(node: string | undefined): Promise<NodeSnapshot>;
+  redactedConfig(): RedactedConfig;
+  /** Records a report for a message monitor; refused (ok false) for a monitor of another type. */
+  report(
+    monitor: string,
+    ok: boolean,
+    text: string,
+    operator: string,
+  ): Promise<{ ok: boolean; message: string }>;
 }

@@ -85,6 +85,8 @@ export class Engine {
   private persistPending = false;
   private alertCount = 0;
   private activeMonitorsKey: string | null = null;
+  /** Monitors whose last result was a warning (system limits), so the warning alert is raised once. */
+  private readonly warnedMonitors = new Set<string>();
   private out: EngineOutput[] = [];
 
   constructor(
@@ -146,7 +148,7 @@ export class Engine {
         this.onResourceDone(input.group, input.resource, input.action, input.ok, input.detail ?? '');
         break;
       case 'monitor-result':
-        this.onMonitorResult(input.monitor, input.ok, input.detail ?? '');
+        this.onMonitorResult(input.monitor, input.ok, input.detail ?? '', input.warning === true);
         break;
       case 'np-facts':
         this.npFacts = { ...this.npFacts, ...input.facts };
@@ -431,9 +433,14 @@ export class Engine {
     });
   }
 
-  private onMonitorResult(name: string, ok: boolean, detail: string): void {
+  private onMonitorResult(name: string, ok: boolean, detail: string, warning: boolean): void {
     const tracker = this.monitors.get(name);
     if (!tracker || !this.monitorShouldRun(name)) return;
+    // A warning is an ok result for the ladder; it raises one alert when it starts, not one per check.
+    if (ok && warning && !this.warnedMonitors.has(name))
+      this.alert('warning', 'monitor-warning', `monitor ${name} warns on ${this.self}: ${detail}`);
+    if (ok && warning) this.warnedMonitors.add(name);
+    else this.warnedMonitors.delete(name);
     const verdict = tracker.onResult(ok, detail);
     if (verdict === 'recovered') {
       this.alert('info', 'monitor-recovered', `monitor ${name} is ok again on ${this.self}`);

@@ -33,7 +33,8 @@ export type EngineInput =
       detail?: string;
     }
   /** One check of a monitor finished. */
-  | { type: 'monitor-result'; now: number; monitor: string; ok: boolean; detail?: string }
+  /** One check of a monitor finished; `warning`: ok but close to a limit (alerted, never recovered). */
+  | { type: 'monitor-result'; now: number; monitor: string; ok: boolean; detail?: string; warning?: boolean }
   | { type: 'operator'; now: number; id: string; operator: string; command: OperatorCommand }
   /** Facts for partition resolution that the shell gathered (see quorum.ts); merged by kind. */
   | { type: 'np-facts'; now: number; facts: NpFacts }

@@ -4,16 +4,18 @@
 import type { Logger } from '../agent/logger.js';
 import type { MonitorModel } from '../engine/model.js';
 import type { ProcessTable } from '../resources/process-table.js';
-import type { CheckResult, MonitorDriver } from './driver.js';
+import type { CheckResult, MonitorDriver, MonitorPeers } from './driver.js';
 import type { LatenessRecorder } from './lateness.js';
 
-export type MonitorResultHandler = (monitor: string, ok: boolean, detail: string) => void;
+/** `warning`: an ok result close to a limit (see CheckResult.warning). */
+export type MonitorResultHandler = (monitor: string, ok: boolean, detail: string, warning?: boolean) => void;
 
 export interface RunnerEnvironment {
   processes: ProcessTable;
   logger: Logger;
   onResult: MonitorResultHandler;
   lateness: LatenessRecorder;
+  peers?: MonitorPeers;
 }
 
 interface RunningCheck {
@@ -52,8 +54,8 @@ export class MonitorRunner {
     if (this.active) return;
     this.active = true;
     this.generation += 1;
-    const { processes, logger } = this.env;
-    this.unwatch = this.driver.watch?.({ monitor: this.model, processes, logger }, () => this.wake());
+    const { processes, logger, peers } = this.env;
+    this.unwatch = this.driver.watch?.({ monitor: this.model, processes, logger, peers }, () => this.wake());
     this.run(undefined);
   }
 
@@ -113,16 +115,16 @@ export class MonitorRunner {
       abort.abort();
       this.report(false, `timed out after ${this.model.timeoutMs} ms`, generation);
     }, this.model.timeoutMs);
-    const { processes, logger } = this.env;
+    const { processes, logger, peers } = this.env;
     const result = new Promise<CheckResult>((resolve) =>
-      resolve(this.driver.check({ monitor: this.model, processes, logger, signal: abort.signal })),
-    ).catch((error: unknown) => ({
+      resolve(this.driver.check({ monitor: this.model, processes, logger, peers, signal: abort.signal })),
+    ).catch((error: unknown): CheckResult => ({
       ok: false,
       detail: `check failed: ${(error as Error)?.message ?? error}`,
     }));
     check.finished = result.then((outcome) => {
       clearTimeout(deadline);
-      if (!check.timedOut) this.report(outcome.ok, outcome.detail, generation);
+      if (!check.timedOut) this.report(outcome.ok, outcome.detail, generation, outcome.warning === true);
       this.current = undefined;
       if (this.pending && this.active) {
         this.pending = false;
@@ -133,10 +135,11 @@ export class MonitorRunner {
     this.current = check;
   }
 
-  private report(ok: boolean, detail: string, generation = this.generation): void {
+  private report(ok: boolean, detail: string, generation = this.generation, warning = false): void {
     if (!this.active || generation !== this.generation) return;
     try {
-      this.env.onResult(this.model.name, ok, detail);
+      if (warning) this.env.onResult(this.model.name, ok, detail, true);
+      else this.env.onResult(this.model.name, ok, detail);
     } catch (error) {
       this.env.logger.error('monitor-result-handler-failed', {
         monitor: this.model.name,

@@ -12,6 +12,14 @@ import { createPop3Monitor } from './pop3.js';
 import { createPsqlMonitor } from './psql.js';
 import { createSmtpMonitor } from './smtp.js';
 import { createTcpMonitor } from './tcp.js';
+import { createPsMonitor } from './ps.js';
+import { createIpMonitor } from './ip.js';
+import { createMiiMonitor } from './mii.js';
+import { createDiskMonitor } from './disk.js';
+import { createUserMonitor } from './user.js';
+import { createSystemMonitor } from './system.js';
+import { createMultiMonitor } from './multi.js';
+import { createMessageMonitor } from './message.js';
 
 const factories: Record<string, MonitorDriverFactory> = {
   pid: createPidMonitor,
@@ -24,6 +32,14 @@ const factories: Record<string, MonitorDriverFactory> = {
   ftp: createFtpMonitor,
   psql: createPsqlMonitor,
   mysql: createMysqlMonitor,
+  ps: createPsMonitor,
+  ip: createIpMonitor,
+  mii: createMiiMonitor,
+  disk: createDiskMonitor,
+  user: createUserMonitor,
+  system: createSystemMonitor,
+  multi: createMultiMonitor,
+  message: createMessageMonitor,
 };
 
 export function supportedMonitorTypes(): string[] {

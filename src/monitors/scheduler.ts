@@ -2,7 +2,7 @@
 import type { Logger } from '../agent/logger.js';
 import type { MonitorModel } from '../engine/model.js';
 import type { ProcessTable } from '../resources/process-table.js';
-import type { MonitorDriver } from './driver.js';
+import type { MonitorDriver, MonitorPeers } from './driver.js';
 import { LatenessRecorder, type LatenessSummary } from './lateness.js';
 import { MonitorRunner, type MonitorResultHandler } from './monitor-runner.js';
 import { createMonitorDriver } from './registry.js';
@@ -18,6 +18,8 @@ export interface MonitorSchedulerOptions {
   onResult: MonitorResultHandler;
   /** Where drivers come from; the registry unless a test says otherwise. */
   createDriver?: (monitor: MonitorModel) => MonitorDriver;
+  /** What multi and message monitors read of the agent (other monitors' states, reports). */
+  peers?: MonitorPeers;
 }
 
 /** How long close() waits for checks to give up after being aborted. */
@@ -38,6 +40,7 @@ export class MonitorScheduler {
       logger: options.logger,
       onResult: options.onResult,
       lateness: this.recorder,
+      peers: options.peers,
     };
     for (const monitor of options.monitors)
       this.runners.set(monitor.name, new MonitorRunner(monitor, createDriver(monitor), environment));

@@ -2,10 +2,22 @@
 import type { GroupModel } from '../engine/model.js';
 import type { ResourceDriver, ResourceDriverDeps, ResourceDriverFactory } from './driver.js';
 import { createExecDriver } from './exec.js';
+import { createContainerDriver } from './container.js';
+import { createDdnsDriver } from './ddns.js';
+import { createNasDriver } from './nas.js';
+import { createSystemdDriver } from './systemd.js';
+import { createVmDriver } from './vm.js';
+import { createVolmgrDriver } from './volmgr.js';
 import { NoDriverError } from './no-driver.js';
 
 const factories: Record<string, ResourceDriverFactory> = {
   exec: (deps) => createExecDriver(deps),
+  systemd: () => createSystemdDriver(),
+  volmgr: () => createVolmgrDriver(),
+  nas: () => createNasDriver(),
+  ddns: () => createDdnsDriver(),
+  container: () => createContainerDriver(),
+  vm: () => createVmDriver(),
 };
 
 export function supportedResourceTypes(): string[] {

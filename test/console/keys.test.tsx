@@ -28,7 +28,11 @@ test('the palette parses commands and names what is wrong', () => {
   assert.deepEqual(parsePalette('quit', status, false), { kind: 'quit' });
   assert.deepEqual(parsePalette('theme dark', status, false), { kind: 'theme', name: 'dark' });
   assert.deepEqual(parsePalette('cluster prod', status, false), { kind: 'cluster', name: 'prod' });
-  assert.match((parsePalette('collect', status, false) as { text: string }).text, /not available yet/);
+  assert.deepEqual(
+    parsePalette('collect', status, true),
+    { kind: 'collect' },
+    'read-only consoles may collect',
+  );
   assert.match((parsePalette('move web s9', status, false) as { text: string }).text, /no server "s9"/);
   assert.match((parsePalette('move nope s2', status, false) as { text: string }).text, /no group "nope"/);
   assert.match((parsePalette('move web s1', status, false) as { text: string }).text, /already runs on s1/);
@@ -130,10 +134,16 @@ test('a pasted command line (one input of many characters) works like typing it'
   app.unmount();
 });
 
-test('two Tabs arriving in one input (fast typing over SSH) move two panes', async () => {
+test('a pasted Tab then j moves the selection in the new pane, not the old one', async () => {
   const app = render(<App store={new StaticStore(healthy())} theme={theme} rows={40} />);
   await ready(app);
-  app.stdin.write('\t\t');
-  await shows(app, /no alerts/);
+  // One input: the j arrives before React has rendered the pane the Tab switched to.
+  app.stdin.write('\tj');
+  await shows(app, /from \\ to/);
+  // Back to the tree: its selection must still be on the cluster row, which Enter opens.
+  await type(app, '\t\t\t');
+  await shows(app, /web-pid/);
+  await type(app, '\r');
+  await shows(app, /as seen by s1 at/);
   app.unmount();
 });

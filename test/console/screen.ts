@@ -7,9 +7,9 @@ export type Rendered = ReturnType<typeof render>;
 /** One turn of the event loop: ink handles one key per input event, React renders after it. */
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-/** Waits until the screen satisfies `check`. */
+/** Waits until the screen satisfies `check` (generous deadline: the machine may be loaded). */
 export async function until(app: Rendered, check: (frame: string) => boolean, what: string): Promise<string> {
-  const end = Date.now() + 3000;
+  const end = Date.now() + 10_000;
   for (;;) {
     const frame = app.lastFrame() ?? '';
     if (check(frame)) return frame;

@@ -16,12 +16,31 @@ import { pop3Monitor } from './monitor-pop3.js';
 import { psqlMonitor } from './monitor-psql.js';
 import { smtpMonitor } from './monitor-smtp.js';
 import { tcpMonitor } from './monitor-tcp.js';
+import { psMonitor } from './monitor-ps.js';
+import { miiMonitor } from './monitor-mii.js';
+import { diskMonitor } from './monitor-disk.js';
+import { userMonitor } from './monitor-user.js';
+import { systemMonitor } from './monitor-system.js';
+import { multiMonitor } from './monitor-multi.js';
+import { messageMonitor } from './monitor-message.js';
 import { execResource } from './resource-exec.js';
 import { fipResource } from './resource-fip.js';
+import { systemdResource } from './resource-systemd.js';
+import { volmgrResource } from './resource-volmgr.js';
+import { nasResource } from './resource-nas.js';
+import { ddnsResource } from './resource-ddns.js';
+import { containerResource } from './resource-container.js';
+import { vmResource } from './resource-vm.js';
 
 export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   exec: execResource,
   fip: fipResource,
+  systemd: systemdResource,
+  volmgr: volmgrResource,
+  nas: nasResource,
+  ddns: ddnsResource,
+  container: containerResource,
+  vm: vmResource,
 };
 
 export const monitorTypes: Record<string, MonitorTypeDefinition> = {
@@ -36,6 +55,13 @@ export const monitorTypes: Record<string, MonitorTypeDefinition> = {
   ftp: ftpMonitor,
   psql: psqlMonitor,
   mysql: mysqlMonitor,
+  ps: psMonitor,
+  mii: miiMonitor,
+  disk: diskMonitor,
+  user: userMonitor,
+  system: systemMonitor,
+  multi: multiMonitor,
+  message: messageMonitor,
 };
 
 export const alertTypes: Record<string, AlertTypeDefinition> = {

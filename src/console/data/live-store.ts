@@ -1,9 +1,11 @@
 // Live data: one feed per node (status, alerts and log subscriptions over its ControlClient), each
 // reconnecting on its own; the store merges their states into one immutable snapshot per change.
+import type { NodeProgress } from '../../collect/collect.js';
+import { collectToFile } from '../../collect/to-file.js';
 import type { ControlClient } from '../../control/client.js';
 import type { AlertEntry, LogLine } from '../../control/protocol.js';
 import type { NodeSource } from './node-source.js';
-import type { ClusterRequest, ConsoleData, ConsoleStore, NodeData } from './types.js';
+import type { ClusterRequest, CollectOutcome, ConsoleData, ConsoleStore, NodeData } from './types.js';
 
 const RETRY_MS = 1000;
 const MAX_LOG_LINES = 1000;
@@ -103,7 +105,11 @@ export class LiveStore implements ConsoleStore {
   private readonly listeners = new Set<() => void>();
   private data: ConsoleData;
 
-  constructor(sources: NodeSource[]) {
+  /** `collectDir`: where :collect writes its bundle (default: the current directory). */
+  constructor(
+    sources: NodeSource[],
+    private readonly options: { collectDir?: string } = {},
+  ) {
     this.feeds = sources.map((source) => new NodeFeed(source, () => this.refresh()));
     this.data = { version: 0, nodes: this.feeds.map((feed) => feed.data) };
     for (const feed of this.feeds) feed.start();
@@ -123,16 +129,31 @@ export class LiveStore implements ConsoleStore {
     return this.data;
   }
 
-  async send(request: ClusterRequest): Promise<string> {
+  private connectedClient(): ControlClient {
     const feed = this.feeds.find(
       (candidate) => candidate.client && candidate.data.connection.kind === 'connected',
     );
     if (!feed?.client) throw new Error('no node of the cluster is reachable from this console');
+    return feed.client;
+  }
+
+  async collect(onProgress: (progress: NodeProgress) => void): Promise<CollectOutcome> {
+    const { path, collection } = await collectToFile(this.connectedClient(), {
+      tool: 'vigil console :collect',
+      onProgress,
+      ...(this.options.collectDir !== undefined ? { dir: this.options.collectDir } : {}),
+    });
+    const { nodes, failed } = collection.manifest;
+    return { path, collected: collection.collected, total: nodes.length, failed };
+  }
+
+  async send(request: ClusterRequest): Promise<string> {
+    const client = this.connectedClient();
     if (request.kind === 'ack') {
-      const { acknowledged } = await feed.client.call('alerts.ack', { ids: request.ids });
+      const { acknowledged } = await client.call('alerts.ack', { ids: request.ids });
       return `acknowledged ${acknowledged} alert${acknowledged === 1 ? '' : 's'}`;
     }
-    const { message } = await feed.client.call('command', { command: request.command });
+    const { message } = await client.call('command', { command: request.command });
     return message;
   }
 

@@ -1,4 +1,5 @@
 // What the console knows: per node its connection state and the latest data it sent.
+import type { NodeProgress } from '../../collect/collect.js';
 import type { AlertEntry, LogLine, StatusSnapshot } from '../../control/protocol.js';
 import type { OperatorCommand } from '../../engine/io.js';
 
@@ -31,5 +32,15 @@ export interface ConsoleStore {
   getSnapshot(): ConsoleData;
   /** Sends through a connected node (the one whose view is shown); resolves with the agent's answer. */
   send(request: ClusterRequest): Promise<string>;
+  /** :collect: every server's logs into a bundle file, through a connected node; absent: not offered. */
+  collect?(onProgress: (progress: NodeProgress) => void): Promise<CollectOutcome>;
   close(): void;
+}
+
+/** What :collect wrote. */
+export interface CollectOutcome {
+  path: string;
+  collected: number;
+  total: number;
+  failed: { name: string; reason: string }[];
 }

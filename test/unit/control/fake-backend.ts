@@ -1,7 +1,15 @@
 // An in-memory ControlBackend for the control and CLI tests: a status the test can change, alerts and
 // log lines it can emit, and a record of the commands it received.
 import type { OperatorCommand } from '../../../src/engine/io.js';
-import type { AlertEntry, ControlBackend, LogLine, StatusSnapshot } from '../../../src/control/protocol.js';
+import type {
+  AlertEntry,
+  ControlBackend,
+  LogChunk,
+  LogLine,
+  NodeSnapshot,
+  RedactedConfig,
+  StatusSnapshot,
+} from '../../../src/control/protocol.js';
 import { PROTOCOL_VERSION } from '../../../src/control/protocol.js';
 
 type Listener<T> = (value: T) => void;
@@ -126,6 +134,14 @@ export class FakeBackend implements ControlBackend {
     return outcome;
   }
 
+  /** Reports received through monitor.report. */
+  readonly reports: { monitor: string; ok: boolean; text: string; operator: string }[] = [];
+
+  async report(monitor: string, ok: boolean, text: string, operator: string) {
+    this.reports.push({ monitor, ok, text, operator });
+    return { ok: true, message: `reported ${ok ? 'ok' : 'error'} for monitor ${monitor}` };
+  }
+
   alerts(): AlertEntry[] {
     return this.alertList;
   }
@@ -160,6 +176,37 @@ export class FakeBackend implements ControlBackend {
   onLog(listener: Listener<LogLine>): () => void {
     this.logListeners.add(listener);
     return () => this.logListeners.delete(listener);
+  }
+
+  /** Bytes per logs.collect piece (small, so tests see several pieces). */
+  chunkBytes = 64;
+
+  async logChunk(node: string | undefined, offset: number): Promise<LogChunk> {
+    if (node !== undefined && node !== this.serverName) {
+      throw Object.assign(new Error(`server ${node} cannot be reached`), { code: 1003 });
+    }
+    const whole = Buffer.from(this.logLines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+    const bytes = whole.subarray(offset, offset + this.chunkBytes);
+    const end = offset + bytes.length;
+    return {
+      server: this.serverName,
+      source: 'memory',
+      offset,
+      size: whole.length,
+      data: bytes.toString('base64'),
+      next: end < whole.length ? end : null,
+    };
+  }
+
+  async nodeSnapshot(node: string | undefined): Promise<NodeSnapshot> {
+    if (node !== undefined && node !== this.serverName) {
+      throw Object.assign(new Error(`server ${node} cannot be reached`), { code: 1003 });
+    }
+    return { server: this.serverName, status: this.snapshot, alerts: this.alertList, alertsLeftOut: 0 };
+  }
+
+  redactedConfig(): RedactedConfig {
+    return { server: this.serverName, yaml: 'cluster:\n  name: demo\n', redacted: [] };
   }
 
   emitLog(line: LogLine): void {

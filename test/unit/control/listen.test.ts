@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { memoryLogger } from '../../../src/agent/logger.js';
 import { ControlServer } from '../../../src/control/server.js';
+import { PROTOCOL_VERSION } from '../../../src/control/protocol.js';
 import { FakeBackend } from './fake-backend.js';
 import { LineClient, tempDir, waitFor } from './helpers.js';
 
@@ -61,7 +62,7 @@ test('a socket that still answers is not taken over', async (t) => {
     /another vigild is already listening on .*vigild\.sock/,
   );
   const client = await LineClient.connect(t, socket);
-  assert.ok((await client.request(1, 'hello', { protocol: 1 })).result);
+  assert.ok((await client.request(1, 'hello', { protocol: PROTOCOL_VERSION })).result);
 });
 
 test('a file that is not a socket is left alone', async (t) => {

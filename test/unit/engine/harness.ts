@@ -115,13 +115,14 @@ export class Harness {
     for (const server of [...this.engines.keys()]) this.feed(server, { type: 'tick', now: this.now });
   }
 
-  monitorResult(server: string, monitor: string, ok: boolean): void {
+  monitorResult(server: string, monitor: string, ok: boolean, warning?: boolean): void {
     this.feed(server, {
       type: 'monitor-result',
       now: this.now,
       monitor,
       ok,
-      detail: ok ? '' : 'check failed',
+      detail: warning ? 'memory 93% (warning above 90)' : ok ? '' : 'check failed',
+      ...(warning ? { warning } : {}),
     });
   }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { monitorTypes } from '../../../src/config/types/index.js';
 import {
   createMonitorDriver,
   monitorsWithoutDriver,
@@ -8,25 +9,42 @@ import {
 import { NoDriverError } from '../../../src/resources/no-driver.js';
 import { monitorModel } from './helpers.js';
 
-const withDrivers = ['pid', 'tcp', 'http', 'custom', 'smtp', 'pop3', 'imap', 'ftp', 'psql', 'mysql'];
-
-test('each service monitor type has a driver; an unknown type gets a clear "no driver yet" error', () => {
+test('every monitor type has a driver; configured types without one get a clear "no driver yet" error', () => {
   const supported = supportedMonitorTypes();
-  assert.deepEqual(
-    withDrivers.filter((type) => !supported.includes(type)),
-    [],
+  for (const type of [
+    'pid',
+    'ps',
+    'ip',
+    'mii',
+    'disk',
+    'user',
+    'system',
+    'multi',
+    'message',
+    'tcp',
+    'http',
+    'custom',
+    'smtp',
+    'pop3',
+    'imap',
+    'ftp',
+    'psql',
+    'mysql',
+  ])
+    assert.ok(supported.includes(type), `${type} has no driver`);
+  assert.deepEqual(supported, [...supported].sort());
+  assert.equal(
+    typeof createMonitorDriver(monitorModel('m', { type: 'pid', intervalMs: 1, timeoutMs: 1 })).check,
+    'function',
   );
-  for (const type of withDrivers) {
-    const params = { host: '127.0.0.1', port: 1, url: 'http://127.0.0.1/', script: 'true' };
-    const model = monitorModel('m', { type, intervalMs: 1, timeoutMs: 1, params });
-    assert.equal(typeof createMonitorDriver(model).check, 'function', type);
-  }
-  assert.throws(
-    () => createMonitorDriver(monitorModel('m', { type: 'nosuch', intervalMs: 1, timeoutMs: 1 })),
-    (error: unknown) =>
-      error instanceof NoDriverError &&
-      error.message === `monitor type nosuch has no driver yet; types with drivers: ${supported.join(', ')}`,
-  );
+  for (const type of [...Object.keys(monitorTypes).filter((t) => !supported.includes(t)), 'nosuch'])
+    assert.throws(
+      () => createMonitorDriver(monitorModel('m', { type, intervalMs: 1, timeoutMs: 1 })),
+      (error: unknown) =>
+        error instanceof NoDriverError &&
+        error.message ===
+          `monitor type ${type} has no driver yet; types with drivers: ${supported.join(', ')}`,
+    );
 });
 
 test('monitorsWithoutDriver names each monitor that cannot run', () => {

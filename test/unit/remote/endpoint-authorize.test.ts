@@ -16,6 +16,11 @@ const reads: [string, unknown][] = [
   ['alerts.subscribe', {}],
   ['logs.tail', { lines: 5 }],
 ];
+const collecting: [string, unknown][] = [
+  ['logs.collect', { node: 's2', offset: 0 }],
+  ['logs.snapshot', {}],
+  ['config.get', {}],
+];
 const operatorOps = [
   'group-start',
   'group-stop',
@@ -44,6 +49,11 @@ for (const row of table) {
     for (const op of adminOps)
       assert.equal(authorize(row.role, 'command', command(op)) === null, row.adminOps, op);
     assert.equal(authorize(row.role, 'alerts.ack', { ids: 'all' }) === null, row.ack, 'alerts.ack');
+    // Collecting logs is an operator's job, like acknowledging.
+    for (const [method, params] of collecting)
+      assert.equal(authorize(row.role, method, params) === null, row.ack, method);
+    const report = { monitor: 'm', ok: false };
+    assert.equal(authorize(row.role, 'monitor.report', report) === null, row.ack, 'monitor.report');
   });
 }
 
@@ -59,6 +69,10 @@ test('a refusal names the operator, the role, what was refused and the role it n
   assert.equal(
     authorize('viewer', 'alerts.ack', { ids: ['a'] }),
     'role viewer may not acknowledge alerts: needs role operator',
+  );
+  assert.equal(
+    authorize('viewer', 'logs.collect', {}, 'dave'),
+    'operator dave (viewer) may not collect logs: needs role operator',
   );
 });
 
@@ -126,4 +140,22 @@ test('unix socket connections are not role-checked and are audited as local', as
   assert.equal(audited[0]?.ok, true);
   assert.equal(audited[0]?.method, 'command');
   assert.deepEqual(audited[0]?.params, { command: { op: 'cluster-stop' } });
+});
+
+test('monitor.report reaches the backend with its params checked, and is audited', async (t) => {
+  const audited: AuditEntry[] = [];
+  const { socket, backend } = await startServer(t, { audit: (entry) => audited.push(entry) });
+  const client = await LineClient.connect(t, socket);
+  const reply = await client.request(1, 'monitor.report', { monitor: 'job', ok: false, text: 'stuck' });
+  assert.deepEqual(reply.result, { message: 'reported error for monitor job' });
+  assert.deepEqual(
+    backend.reports.map(({ monitor, ok, text }) => [monitor, ok, text]),
+    [['job', false, 'stuck']],
+  );
+  assert.equal(audited[0]?.method, 'monitor.report');
+  assert.deepEqual(audited[0]?.params, { monitor: 'job', ok: false, text: 'stuck' });
+  const bad = errorOf(await client.request(2, 'monitor.report', { monitor: 'job', ok: 'yes' }));
+  assert.equal(bad.code, ErrorCode.InvalidParams);
+  assert.match(bad.message, /param ok: expected true or false/);
+  assert.equal(backend.reports.length, 1);
 });

@@ -10,10 +10,12 @@ import {
 } from '../../../src/resources/registry.js';
 import { execResource } from './helpers.js';
 
-test('exec has a driver', () => {
-  assert.deepEqual(supportedResourceTypes(), ['exec']);
-  const driver = createResourceDriver('exec', { processes: new ProcessTable() });
-  assert.equal(typeof driver.start, 'function');
+test('exec and the tool-driven types have drivers', () => {
+  for (const type of ['exec', 'systemd', 'volmgr', 'nas', 'ddns', 'container', 'vm']) {
+    assert.ok(supportedResourceTypes().includes(type), type);
+    const driver = createResourceDriver(type, { processes: new ProcessTable() });
+    assert.equal(typeof driver.start, 'function');
+  }
 });
 
 test('a type the config knows but without a driver gets a clear error', () => {
@@ -21,7 +23,8 @@ test('a type the config knows but without a driver gets a clear error', () => {
     () => createResourceDriver('fip', { processes: new ProcessTable() }),
     (error: unknown) =>
       error instanceof NoDriverError &&
-      error.message === 'resource type fip has no driver yet; types with drivers: exec',
+      error.message ===
+        `resource type fip has no driver yet; types with drivers: ${supportedResourceTypes().join(', ')}`,
   );
   assert.throws(() => createResourceDriver('toString', { processes: new ProcessTable() }), NoDriverError);
 });
@@ -35,6 +38,6 @@ test('resourcesWithoutDriver names each resource that cannot run', () => {
     resources: [{ ...execResource('web-ip', {}), type: 'fip' }, execResource('web-app', { start: 'true' })],
   };
   assert.deepEqual(resourcesWithoutDriver([group]), [
-    'resource web/web-ip: resource type fip has no driver yet; types with drivers: exec',
+    `resource web/web-ip: resource type fip has no driver yet; types with drivers: ${supportedResourceTypes().join(', ')}`,
   ]);
 });
