@@ -1,10 +1,12 @@
 // The real console in tmux, reaching three real agents through their own SSH endpoints (subsystem
 // vigil-control) as an operator with keys of its own: it shows the servers, moves web, suspends and
 // resumes a monitor, acknowledges alerts as ada; a viewer's key may not move a group; a changed host
-// key is refused, naming the known_hosts file and line. Every outcome is also read from the agents.
+// key is refused, naming the known_hosts file and line; :collect writes a bundle with every node's
+// log and status. Every outcome is also read from the agents (or the bundle).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { connectUnix, type AlertEntry } from '../../src/control/index.js';
 import { runCli, waitFor, type TestCluster } from '../process/cluster/harness.js';
@@ -40,7 +42,7 @@ function auditEntries(cluster: TestCluster): Record<string, unknown>[] {
 }
 
 test(
-  'the console over the agents’ SSH endpoints: status, move, suspend, ack, roles, host keys',
+  'the console over the agents’ SSH endpoints: status, move, suspend, ack, roles, collect, host keys',
   { skip: !hasTmux && 'tmux is not installed' },
   async (t) => {
     const home = OperatorHome.create(t);
@@ -142,6 +144,37 @@ test(
       const web = status.groups.find((g) => g.name === 'web');
       assert.equal(web?.server, 's2');
       assert.equal(web?.state, 'online');
+    });
+
+    // Before 6, which changes known_hosts: ada's console collects through its connections.
+    await t.test('7. :collect writes a bundle with a folder per node', async () => {
+      ada.keys(':collect', 'Enter');
+      const screen = await ada.shows(/written: \S+\.tar\.gz/, 60_000);
+      assert.match(screen, /collected 3 of 3 servers/);
+      const bundle = /written: (\S+\.tar\.gz)/.exec(screen)?.[1] as string;
+      assert.equal(dirname(bundle), ada.dir, 'written where the console was started');
+      const listing = execFileSync('tar', ['-tzf', bundle], { encoding: 'utf8' }).trim().split('\n');
+      const root = listing[0] as string;
+      assert.match(root, /^vigil-logs-demo-\d{8}-\d{6}\/$/);
+      for (const file of ['manifest.json', 'cluster-config.yaml', 'alerts-timeline.jsonl'])
+        assert.ok(listing.includes(`${root}${file}`), `${file} in ${listing.join(', ')}`);
+      const read = (file: string) =>
+        execFileSync('tar', ['-xzOf', bundle, `${root}${file}`], { encoding: 'utf8' });
+      for (const server of ['s1', 's2', 's3']) {
+        assert.ok(listing.includes(`${root}nodes/${server}/vigild.log`), `${server}'s log`);
+        assert.equal((JSON.parse(read(`nodes/${server}/status.json`)) as { node: string }).node, server);
+        // The node's own log: its SSH endpoint started with its own host key.
+        const fingerprint = /"fingerprint":"(SHA256:[^"]+)"/.exec(
+          readFileSync(cluster.server(server).logFile, 'utf8'),
+        )?.[1];
+        assert.ok(
+          fingerprint && read(`nodes/${server}/vigild.log`).includes(fingerprint),
+          `${server}'s own log`,
+        );
+      }
+      assert.match(read('alerts-timeline.jsonl'), /"by":"ada"/, 'the acknowledgement of 4');
+      ada.keys('Escape');
+      await ada.shows(/web +✔ online/, 10_000);
     });
 
     await t.test('6. a changed host key is refused, naming the file and line', async () => {
