@@ -21,7 +21,8 @@ matrix, alerts and logs, with every node's connection state. Press ? inside for 
   CLUSTER         a cluster of ${consoleConfigPath()} (nodes with socket: PATH)
   --node HOST     a server over SSH; repeat it for several nodes of one cluster
   --accept-new, --known-hosts FILE, --ssh-port PORT, --identity FILE, --via openssh
-                  as for the other commands (see vigil status --help)
+                  as for the other commands (see vigil status --help); with --via openssh,
+                  --socket PATH is the agent's socket on the nodes (default /run/vigil/vigild.sock)
   --theme NAME    default, dark, light, high-contrast, monochrome, or a YAML file
                   (default: $VIGIL_THEME; monochrome when NO_COLOR is set)
   --read-only     hide every action that changes the cluster
@@ -50,7 +51,12 @@ export const consoleCommand: Command = {
       output.out(usage);
       return EXIT.ok;
     }
+    // With --node --via openssh, --socket is the agent's socket on every node (as for vigil status).
+    const remoteSocket = values.node !== undefined ? values.socket : undefined;
+    if (remoteSocket && remoteSocket.length > 1)
+      throw new UsageError("with --node, give one --socket: the agent's control socket on every node");
     const ssh: AgentTarget = {
+      ...(remoteSocket ? { socket: remoteSocket[0] } : {}),
       'accept-new': values['accept-new'],
       'known-hosts': values['known-hosts'],
       'ssh-port': values['ssh-port'],
@@ -60,7 +66,7 @@ export const consoleCommand: Command = {
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const given = [
       values.demo === true,
-      values.socket !== undefined,
+      values.socket !== undefined && values.node === undefined,
       values.node !== undefined,
       positionals.length > 0,
     ].filter(Boolean);

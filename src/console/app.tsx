@@ -464,24 +464,39 @@ function Header({
   );
 }
 
+/**
+ * Every node's connection state on one line; why a node is unreachable on lines of its own below,
+ * wrapped: a long reason (a changed host key names the known_hosts file and line) would otherwise
+ * be cut off, and hide the nodes after it.
+ */
 function StatusLine({ model }: { model: ClusterModel }) {
   return (
-    <Text wrap="truncate-end">
-      <Tok token="muted">nodes: </Tok>
-      {model.nodes.map((node, index) => (
-        <Text key={`${node.name}:${index}`}>
-          {index > 0 ? '  ' : ''}
-          {`${node.name} `}
-          {node.connection.kind === 'connected' ? (
-            <Mark kind="ok" word="connected" />
-          ) : node.connection.kind === 'connecting' ? (
-            <Mark kind="unknown" word="connecting" />
-          ) : (
-            <Mark kind="error" word={`unreachable (${node.connection.reason})`} />
-          )}
-        </Text>
-      ))}
-    </Text>
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Tok token="muted">nodes: </Tok>
+        {model.nodes.map((node, index) => (
+          <Text key={`${node.name}:${index}`}>
+            {index > 0 ? '  ' : ''}
+            {`${node.name} `}
+            {node.connection.kind === 'connected' ? (
+              <Mark kind="ok" word="connected" />
+            ) : node.connection.kind === 'connecting' ? (
+              <Mark kind="unknown" word="connecting" />
+            ) : (
+              <Mark kind="error" word="unreachable" />
+            )}
+          </Text>
+        ))}
+      </Text>
+      {model.nodes.map((node, index) =>
+        node.connection.kind === 'unreachable' ? (
+          <Text key={`${node.name}:${index}:reason`}>
+            <Tok token="muted">{`${node.name} unreachable: `}</Tok>
+            {node.connection.reason}
+          </Text>
+        ) : null,
+      )}
+    </Box>
   );
 }
 

@@ -47,7 +47,8 @@ for (const name of themeNames()) {
     const { tree, heartbeat, alerts } = await screens(degraded(), theme);
     assert.match(tree, /s3\s+✖ down .*unreachable from this console/);
     assert.match(tree, /web-pid\s+✖ error/);
-    assert.match(tree, /s3 ✖ unreachable \(ECONNREFUSED\)/);
+    assert.match(tree, /s3 ✖ unreachable/);
+    assert.match(tree, /s3 unreachable: ECONNREFUSED/);
     assert.match(heartbeat, /✖ lan1 down/);
     assert.match(heartbeat, /s3\s+not reachable from this console/);
     assert.match(alerts, /✖ critical/);
@@ -62,6 +63,19 @@ for (const name of themeNames()) {
     assert.match(tree, /group web: s1 says online on s1, s2 says online on s2/);
   });
 }
+
+test('a long reason for an unreachable node is shown whole and hides no other node', async () => {
+  const nodes = degraded();
+  const reason = `host key for 127.0.0.3:29022 changed: ${'x'.repeat(150)}, but /home/ada/.ssh/known_hosts line 7 says SHA256:abc`;
+  const s3 = nodes.find((node) => node.name === 's3');
+  assert.ok(s3);
+  s3.connection = { kind: 'unreachable', reason };
+  // The unreachable node first: its reason must not push the others off the line.
+  nodes.sort((a, b) => (a.name === 's3' ? -1 : b.name === 's3' ? 1 : 0));
+  const { tree } = await screens(nodes);
+  assert.match(tree, /nodes: s3 ✖ unreachable {2}s1 ✔ connected {2}s2 ✔ connected/);
+  assert.match(tree.replace(/\s*\n\s*/g, ' '), /known_hosts line 7 says SHA256:abc/);
+});
 
 test('the cluster model tells down from unreachable and finds disagreements', () => {
   const model = clusterModel({ version: 1, nodes: degraded() });

@@ -59,20 +59,26 @@ export class TestCluster {
     readonly demo: DemoCluster,
   ) {}
 
-  /** `extraMonitors` are added to the demo config's monitors (written as YAML). */
+  /**
+   * `extraMonitors` are added to the demo config's monitors; `extra` adds top-level config sections
+   * (e.g. operators). Both are written as YAML.
+   */
   static async start(
     ports: ClusterPorts,
-    options: Pick<DemoClusterOptions, 'partition'> & { extraMonitors?: Record<string, unknown>[] } = {},
+    options: Pick<DemoClusterOptions, 'partition'> & {
+      extraMonitors?: Record<string, unknown>[];
+      extra?: Record<string, unknown>;
+    } = {},
   ): Promise<TestCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-process-'));
     // Each test file's cluster needs its own SSH port too: files run concurrently.
     const sshPort = ports.heartbeatPort + 2;
-    const { extraMonitors = [], ...demoOptions } = options;
+    const { extraMonitors = [], extra = {}, ...demoOptions } = options;
     const demo = await writeDemoCluster(dir, { ...ports, sshPort, webHost: '127.0.0.100', ...demoOptions });
-    if (extraMonitors.length > 0) {
+    if (extraMonitors.length > 0 || Object.keys(extra).length > 0) {
       const config = parse(readFileSync(demo.configFile, 'utf8')) as { monitors: unknown[] };
       config.monitors.push(...extraMonitors);
-      writeFileSync(demo.configFile, stringify(config));
+      writeFileSync(demo.configFile, stringify({ ...config, ...extra }));
     }
     const cluster = new TestCluster(dir, demo);
     for (const server of demo.servers) cluster.startAgent(server.name);

@@ -13,3 +13,33 @@ test('vigil console takes --node for SSH and still refuses mixed targets and a n
   assert.equal(badVia.code, 2);
   assert.match(badVia.stderr, /--via takes "openssh"/);
 });
+
+test('vigil console --node --via openssh takes --socket: the agent’s socket on the nodes', async () => {
+  const endpoint = await vigil(['console', '--node', 'h1', '--socket', '/srv/vigil.sock']);
+  assert.equal(endpoint.code, 2);
+  assert.match(endpoint.stderr, /--socket with --node needs --via openssh/);
+  const two = await vigil([
+    'console',
+    '--node',
+    'h1',
+    '--via',
+    'openssh',
+    '--socket',
+    '/a',
+    '--socket',
+    '/b',
+  ]);
+  assert.equal(two.code, 2);
+  assert.match(two.stderr, /with --node, give one --socket/);
+  const accepted = await vigil([
+    'console',
+    '--node',
+    'h1',
+    '--via',
+    'openssh',
+    '--socket',
+    '/srv/vigil.sock',
+  ]);
+  assert.equal(accepted.code, 2);
+  assert.match(accepted.stderr, /needs a terminal/);
+});
