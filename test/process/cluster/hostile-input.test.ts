@@ -44,20 +44,45 @@ function frame(fields: Partial<FrameFields>, key: Buffer): Buffer {
   );
 }
 
-async function send(datagrams: Buffer[], address: string): Promise<void> {
+/** Everything s1 has counted as dropped so far, summed over the kinds. */
+async function countedDrops(kinds: string[]): Promise<number> {
+  const status = await cluster.status('s1');
+  return kinds.reduce((sum, kind) => sum + (status.dropped[kind] ?? 0), 0);
+}
+
+/**
+ * Sends in batches of at most ~150 kB (the receiver's socket buffer is about 200 kB) and waits until
+ * the agent has counted each batch before the next: on a loaded machine a sender that runs ahead
+ * makes the kernel drop datagrams the agent never sees, which would be a test artefact.
+ */
+async function send(datagrams: Buffer[], address: string, kinds: string[]): Promise<void> {
   const socket = createSocket('udp4');
-  let sent = 0;
+  const base = await countedDrops(kinds);
+  let batchBytes = 0;
   try {
     for (let i = 0; i < datagrams.length; i++) {
       await new Promise<void>((resolve) =>
         socket.send(datagrams[i], ports.heartbeatPort, address, () => resolve()),
       );
-      // Pace by bytes, so the receiver's socket buffer never overflows (the kernel would drop, not count).
-      // (Each datagram also costs about a kilobyte of buffer overhead.)
-      sent += datagrams[i].length + 1024;
-      if (sent > 100_000) {
-        sent = 0;
-        await new Promise((resolve) => setTimeout(resolve, 5));
+      // Each datagram also costs about a kilobyte of buffer overhead.
+      batchBytes += datagrams[i].length + 1024;
+      if (batchBytes > 150_000 || i === datagrams.length - 1) {
+        batchBytes = 0;
+        const sent = i + 1;
+        // Until the agent has counted them all, or its count has stopped moving (lost in the kernel).
+        let previous = -1;
+        let still = 0;
+        await waitFor(
+          `the agent to count ${sent} hostile datagrams`,
+          async () => {
+            const counted = (await countedDrops(kinds)) - base;
+            still = counted === previous ? still + 1 : 0;
+            previous = counted;
+            return counted >= sent || still >= 10;
+          },
+          10_000,
+          20,
+        );
       }
     }
   } finally {
@@ -106,7 +131,7 @@ test('hostile datagrams and TLS clients are rejected and counted while the clust
     'wrong-cluster': () => frame({ cluster: 'other' }, key),
   };
   const datagrams = Object.values(kinds).flatMap((make) => Array.from({ length: perKind }, make));
-  await send(datagrams, '127.0.0.1');
+  await send(datagrams, '127.0.0.1', Object.keys(kinds));
   await Promise.all(Array.from({ length: 20 }, () => tryWrongKey('127.0.0.3')));
 
   let last: Record<string, number> = {};
