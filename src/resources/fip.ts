@@ -105,14 +105,15 @@ async function duplicateCheck(s: ToolSession, p: FipParams): Promise<string | un
     { capMs: (DUPLICATE_WAIT_S + 3) * 1000 },
   );
   if (result.ok) return undefined;
-  if (result.code === 1 && !result.timedOut) {
-    const mac = /\[([0-9A-Fa-f:]{17})\]/.exec(result.stdout)?.[1];
+  // Exit 1 also means "no probe could be sent"; only a printed reply is another holder.
+  const reply = /reply from \S+ \[([0-9A-Fa-f:]{17})\]/i.exec(result.stdout);
+  if (result.code === 1 && reply) {
     return (
-      `refusing to add ${p.address}: it already answers on ${p.device}${mac ? ` from MAC ${mac}` : ''}: ` +
+      `refusing to add ${p.address}: it already answers on ${p.device} from MAC ${reply[1]}: ` +
       `another server still holds it? Remove it there (or find the host that uses ${p.address}) before starting here`
     );
   }
-  return `cannot check whether ${p.address} is free before adding it: ${describeToolFailure(result)} (install iputils-arping)`;
+  return `cannot check whether ${p.address} is free before adding it: ${describeToolFailure(result)}. Check that ${p.device} is up and iputils-arping is installed`;
 }
 
 /** Gratuitous ARP, unsolicited request and reply forms: neighbours that ignore one usually take the other. */

@@ -218,6 +218,26 @@ test(
   },
 );
 
+test(
+  'a duplicate check that cannot run fails the start: nothing is added unchecked',
+  { skip: !root && 'needs root' },
+  async (t) => {
+    const pair = makePair(t, 'fu');
+    const vip = `${pair.net}.105`;
+    pair.ip(pair.here, ['link', 'set', pair.hereDev, 'down']);
+    const config = pair.config(`${vip}/24`);
+    const { result } = pair.run('start', config) as { result: { ok: boolean; detail: string } };
+    assert.equal(result.ok, false);
+    assert.match(
+      result.detail,
+      new RegExp(
+        `^cannot check whether ${vip.replaceAll('.', '\\.')} is free before adding it: \`arping -D -c 2 -w 2 -I ${pair.hereDev} ${vip.replaceAll('.', '\\.')}\` exited with code 2: .*Check that ${pair.hereDev} is up`,
+      ),
+    );
+    assert.ok(!addresses(pair, pair.here, pair.hereDev).includes(`${vip}/24`), 'the address was not added');
+  },
+);
+
 test('kill (fencing) removes the address at once', { skip: !root && 'needs root' }, async (t) => {
   const pair = makePair(t, 'fk');
   const vip = `${pair.net}.103`;
