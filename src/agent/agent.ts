@@ -29,6 +29,8 @@ import { ReportBoard } from '../monitors/report-board.js';
 import { MonitorScheduler } from '../monitors/scheduler.js';
 import type { ProcessTable } from '../resources/process-table.js';
 import { NpGatherer } from './np-gatherer.js';
+import { DrasticActions } from './drastic-actions.js';
+import { DEFAULT_FENCE_COMMANDS } from '../config/defaults.js';
 
 /** Messages on the peer channel: engine traffic, and what only agents exchange. */
 export type PeerEnvelope =
@@ -67,6 +69,7 @@ export class Agent {
   readonly alertStore: AlertStore;
   private readonly monitors: MonitorScheduler;
   private readonly npGatherer: NpGatherer;
+  private readonly drasticActions: DrasticActions;
   /** Reports of outside tools for message monitors (`vigil report`). */
   private readonly reports = new ReportBoard();
   private readonly statusListeners = new Set<() => void>();
@@ -89,6 +92,10 @@ export class Agent {
       persisted: persisted ?? undefined,
     });
     this.alertStore = new AlertStore(join(parts.stateDir, 'alerts.json'));
+    this.drasticActions = new DrasticActions(
+      parts.model.partition.commands ?? DEFAULT_FENCE_COMMANDS,
+      parts.logger,
+    );
     this.npGatherer = new NpGatherer({
       model: parts.model,
       self: parts.self,
@@ -303,6 +310,7 @@ export class Agent {
 
   private drastic(action: string, reason: string): void {
     if (this.parts.onDrasticAction) this.parts.onDrasticAction(action, reason);
+    else if (action === 'reboot' || action === 'poweroff') void this.drasticActions.run(action, reason);
     else this.parts.logger.error('drastic-action-not-configured', { action, reason });
   }
 
