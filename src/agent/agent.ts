@@ -77,6 +77,8 @@ export class Agent {
   private readonly lastResults = new Map<string, { ok: boolean; detail: string; at: Date }>();
   private readonly clockOrigin = performance.now();
   private tickTimer: NodeJS.Timeout | null = null;
+  /** When the engine last got an input; ticks come every half heartbeat interval. */
+  private lastFedAt: number | null = null;
   private statusTimer: NodeJS.Timeout | null = null;
   private commandCount = 0;
   private stopped = false;
@@ -213,6 +215,14 @@ export class Agent {
 
   private feed(input: EngineInput): void {
     if (this.stopped) return;
+    // Nothing ran for longer than a heartbeat timeout (SIGSTOP, a blocked event loop): before this
+    // input or anything else, the engine fences, since peers may have taken the groups over.
+    const gapMs = input.now - (this.lastFedAt ?? input.now);
+    this.lastFedAt = Math.max(this.lastFedAt ?? input.now, input.now);
+    if (gapMs > this.parts.model.timing.heartbeatTimeoutMs && input.type !== 'stalled') {
+      this.parts.logger.error('agent-stalled', { gapMs: Math.round(gapMs) });
+      this.feed({ type: 'stalled', now: input.now, gapMs });
+    }
     let outputs: EngineOutput[];
     try {
       outputs = this.engine.step(input);
