@@ -40,8 +40,6 @@ test('an agent stopped past the takeover delay fences its groups on waking; web 
       30_000,
     );
     agent.child.kill('SIGCONT');
-    await waitFor('s1 to log the stall', () => c.logEvents('s1', 'agent-stalled').length > 0, 10_000);
-    await waitFor('s1 to fence', () => c.logEvents('s1', 'fence').length > 0, 10_000);
     await waitFor(
       "s1's web service to be gone",
       () => {
@@ -81,6 +79,7 @@ test('an agent stopped past the takeover delay fences its groups on waking; web 
   const sequence = watcher.sequence();
   assert.equal(sequence[0], 's1');
   assert.equal(sequence.length, 2, `web answered from ${sequence.join(' then ')}`);
+  assert.ok(c.logEvents('s1', 'fence').length > 0, 's1 logged no fence');
   const stalled = c.logEvents('s1', 'agent-stalled')[0];
   assert.ok(Number(stalled?.fields.gapMs) > 1000);
 });
