@@ -54,6 +54,8 @@ export interface AgentParts {
   processes: ProcessTable;
   /** Derived from the cluster key: authenticates the witness method's requests. */
   witnessKey: Buffer;
+  /** Fed on every engine tick, disarmed on a clean stop (watchdog.ts). */
+  watchdog?: { feed(): void; close(): void };
   /** Shell actions the engine cannot do itself (reboot, poweroff); logged only when absent. */
   onDrasticAction?: (action: string, reason: string) => void;
 }
@@ -169,7 +171,10 @@ export class Agent {
     peers.onRequest(async (_from, body) => this.onPeerRequest(body));
     this.alertStore.onChange(() => this.notifyStatus());
     const tickMs = Math.max(10, Math.floor(model.timing.heartbeatIntervalMs / 2));
-    this.tickTimer = setInterval(() => this.feed({ type: 'tick', now: this.now() }), tickMs);
+    this.tickTimer = setInterval(() => {
+      this.feed({ type: 'tick', now: this.now() });
+      this.parts.watchdog?.feed();
+    }, tickMs);
     // Link times and RTT change continuously: refresh subscribers once a second even when idle.
     this.statusTimer = setInterval(() => this.notifyStatus(), 1000);
     this.feed({ type: 'tick', now: this.now() });
@@ -200,6 +205,7 @@ export class Agent {
     this.npGatherer.stop();
     await Promise.all(this.parts.links.map((link) => link.close()));
     await this.parts.peers.close();
+    this.parts.watchdog?.close();
     this.parts.logger.info('agent-stopped', { server: this.parts.self });
   }
 

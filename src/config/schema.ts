@@ -37,6 +37,13 @@ const timingSchema = z.strictObject({
 
 const clusterSchema = z.strictObject({
   name: formatted('vigil-cluster-name').describe('Cluster name: lowercase letters, digits and "-".'),
+  watchdog: z
+    .strictObject({
+      device: formatted('vigil-path').describe('The watchdog device, such as /dev/watchdog.'),
+      interval: duration().optional().describe('How often vigild feeds it; default: the heartbeat interval.'),
+    })
+    .optional()
+    .describe('A Linux watchdog device vigild keeps fed while it runs: a stalled agent resets the machine.'),
   keyFile: formatted('vigil-path')
     .default(DEFAULTS.keyFile)
     .describe('Secret file (mode 0600) that authenticates traffic between servers.'),
