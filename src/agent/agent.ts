@@ -106,6 +106,13 @@ export class Agent {
       witnessKey: parts.witnessKey,
       now: () => this.now(),
       feed: (facts) => this.feed({ type: 'np-facts', now: this.now(), facts }),
+      comHeardAt: () => {
+        const heard = parts.links
+          .filter((link) => link.kind === 'com')
+          .flatMap((link) => Object.values(link.stats()).map((s) => s.lastHeardAt ?? null))
+          .filter((at): at is number => at !== null);
+        return heard.length > 0 ? Math.max(...heard) : null;
+      },
       log: (event, fields) => parts.logger.warn(event, fields),
     });
     this.monitors = new MonitorScheduler({

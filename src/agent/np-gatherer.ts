@@ -1,6 +1,7 @@
 // The agent's side of partition resolution: while the engine asks for it, every heartbeat interval,
-// ping the targets, ask the witness for the lease or take it on the shared disk (renewing it), and
-// hand the engine the facts; when resolution ends, give the lease back. The simulator's np-shell.ts does the same in simulation.
+// ping the targets, look for the serial peer's frames on the COM link, ask the witness for the lease
+// or take it on the shared disk (renewing it), and hand the engine the facts; when resolution ends,
+// give the lease back. The simulator's np-shell.ts does the same in simulation.
 import { execFile } from 'node:child_process';
 import type { ClusterModel, NpMethodModel } from '../engine/model.js';
 import type { NpFacts } from '../engine/quorum.js';
@@ -8,7 +9,13 @@ import { WitnessClient } from '../witness/client.js';
 import { DiskLease } from './disk-lease.js';
 
 /** The partition methods the agent can carry out today. */
-export const agentNpMethods: readonly NpMethodModel['kind'][] = ['majority', 'ping', 'disk', 'witness'];
+export const agentNpMethods: readonly NpMethodModel['kind'][] = [
+  'majority',
+  'ping',
+  'com',
+  'disk',
+  'witness',
+];
 
 /** One line per configured method the agent cannot carry out yet. */
 export function npMethodsWithoutSupport(model: ClusterModel): string[] {
@@ -26,6 +33,8 @@ export interface NpGathererOptions {
   witnessKey: Buffer;
   now: () => number;
   feed: (facts: NpFacts) => void;
+  /** Wall-clock ms of the last valid frame from the serial peer (the COM link), null if none yet. */
+  comHeardAt?: () => number | null;
   log: (event: string, fields: Record<string, unknown>) => void;
 }
 
@@ -94,6 +103,7 @@ export class NpGatherer {
       if (method.kind === 'ping') void this.ping(method, round);
       if (method.kind === 'witness') void this.lease(round);
       if (method.kind === 'disk') void this.diskLease(round);
+      if (method.kind === 'com') this.com();
     }
     this.timer = setTimeout(() => this.gather(round), this.options.model.timing.heartbeatIntervalMs);
     this.timer.unref();
@@ -139,6 +149,14 @@ export class NpGatherer {
         at: now,
       },
     });
+  }
+
+  /** The serial peer answered: a valid frame from it on the COM link within a heartbeat timeout. */
+  private com(): void {
+    const heardAt = this.options.comHeardAt?.() ?? null;
+    const peerAnswered =
+      heardAt !== null && Date.now() - heardAt <= this.options.model.timing.heartbeatTimeoutMs;
+    this.options.feed({ com: { peerAnswered, at: this.options.now() } });
   }
 
   private async diskLease(round: number): Promise<void> {
