@@ -29,6 +29,8 @@ import { ReportBoard } from '../monitors/report-board.js';
 import { MonitorScheduler } from '../monitors/scheduler.js';
 import type { ProcessTable } from '../resources/process-table.js';
 import { NpGatherer } from './np-gatherer.js';
+import { DrasticActions } from './drastic-actions.js';
+import { DEFAULT_FENCE_COMMANDS } from '../config/defaults.js';
 
 /** Messages on the peer channel: engine traffic, and what only agents exchange. */
 export type PeerEnvelope =
@@ -52,6 +54,8 @@ export interface AgentParts {
   processes: ProcessTable;
   /** Derived from the cluster key: authenticates the witness method's requests. */
   witnessKey: Buffer;
+  /** Fed on every engine tick, disarmed on a clean stop (watchdog.ts). */
+  watchdog?: { feed(): void; close(): void };
   /** Shell actions the engine cannot do itself (reboot, poweroff); logged only when absent. */
   onDrasticAction?: (action: string, reason: string) => void;
 }
@@ -67,6 +71,7 @@ export class Agent {
   readonly alertStore: AlertStore;
   private readonly monitors: MonitorScheduler;
   private readonly npGatherer: NpGatherer;
+  private readonly drasticActions: DrasticActions;
   /** Reports of outside tools for message monitors (`vigil report`). */
   private readonly reports = new ReportBoard();
   private readonly statusListeners = new Set<() => void>();
@@ -74,6 +79,8 @@ export class Agent {
   private readonly lastResults = new Map<string, { ok: boolean; detail: string; at: Date }>();
   private readonly clockOrigin = performance.now();
   private tickTimer: NodeJS.Timeout | null = null;
+  /** When the engine last got an input; ticks come every half heartbeat interval. */
+  private lastFedAt: number | null = null;
   private statusTimer: NodeJS.Timeout | null = null;
   private commandCount = 0;
   private stopped = false;
@@ -89,12 +96,23 @@ export class Agent {
       persisted: persisted ?? undefined,
     });
     this.alertStore = new AlertStore(join(parts.stateDir, 'alerts.json'));
+    this.drasticActions = new DrasticActions(
+      parts.model.partition.commands ?? DEFAULT_FENCE_COMMANDS,
+      parts.logger,
+    );
     this.npGatherer = new NpGatherer({
       model: parts.model,
       self: parts.self,
       witnessKey: parts.witnessKey,
       now: () => this.now(),
       feed: (facts) => this.feed({ type: 'np-facts', now: this.now(), facts }),
+      comHeardAt: () => {
+        const heard = parts.links
+          .filter((link) => link.kind === 'com')
+          .flatMap((link) => Object.values(link.stats()).map((s) => s.lastHeardAt ?? null))
+          .filter((at): at is number => at !== null);
+        return heard.length > 0 ? Math.max(...heard) : null;
+      },
       log: (event, fields) => parts.logger.warn(event, fields),
     });
     this.monitors = new MonitorScheduler({
@@ -160,7 +178,10 @@ export class Agent {
     peers.onRequest(async (_from, body) => this.onPeerRequest(body));
     this.alertStore.onChange(() => this.notifyStatus());
     const tickMs = Math.max(10, Math.floor(model.timing.heartbeatIntervalMs / 2));
-    this.tickTimer = setInterval(() => this.feed({ type: 'tick', now: this.now() }), tickMs);
+    this.tickTimer = setInterval(() => {
+      this.feed({ type: 'tick', now: this.now() });
+      this.parts.watchdog?.feed();
+    }, tickMs);
     // Link times and RTT change continuously: refresh subscribers once a second even when idle.
     this.statusTimer = setInterval(() => this.notifyStatus(), 1000);
     this.feed({ type: 'tick', now: this.now() });
@@ -191,6 +212,7 @@ export class Agent {
     this.npGatherer.stop();
     await Promise.all(this.parts.links.map((link) => link.close()));
     await this.parts.peers.close();
+    this.parts.watchdog?.close();
     this.parts.logger.info('agent-stopped', { server: this.parts.self });
   }
 
@@ -206,6 +228,14 @@ export class Agent {
 
   private feed(input: EngineInput): void {
     if (this.stopped) return;
+    // Nothing ran for longer than a heartbeat timeout (SIGSTOP, a blocked event loop): before this
+    // input or anything else, the engine fences, since peers may have taken the groups over.
+    const gapMs = input.now - (this.lastFedAt ?? input.now);
+    this.lastFedAt = Math.max(this.lastFedAt ?? input.now, input.now);
+    if (gapMs > this.parts.model.timing.heartbeatTimeoutMs && input.type !== 'stalled') {
+      this.parts.logger.error('agent-stalled', { gapMs: Math.round(gapMs) });
+      this.feed({ type: 'stalled', now: input.now, gapMs });
+    }
     let outputs: EngineOutput[];
     try {
       outputs = this.engine.step(input);
@@ -303,6 +333,7 @@ export class Agent {
 
   private drastic(action: string, reason: string): void {
     if (this.parts.onDrasticAction) this.parts.onDrasticAction(action, reason);
+    else if (action === 'reboot' || action === 'poweroff') void this.drasticActions.run(action, reason);
     else this.parts.logger.error('drastic-action-not-configured', { action, reason });
   }
 

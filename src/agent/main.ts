@@ -22,6 +22,8 @@ import { createLogger, type LogLevel } from './logger.js';
 import { PeerChannel } from './peer-channel.js';
 import { readJson, writeJsonAtomic } from './persistence.js';
 import { ResourceRunner } from './resource-runner.js';
+import { Watchdog } from './watchdog.js';
+import { parseDuration } from '../config/durations.js';
 
 const usage = `usage: vigild --config FILE [--node NAME] [--state-dir DIR] [--socket PATH] [--log FILE]
               [--key FILE] [--log-level debug|info|warn|error] [--no-ssh] [--ssh-listen HOST:PORT]
@@ -124,6 +126,19 @@ async function main(): Promise<void> {
   });
   await peers.start();
 
+  const watchdogConfig = config.cluster.watchdog;
+  const watchdog = new Watchdog({
+    ...(watchdogConfig ? { device: watchdogConfig.device } : {}),
+    intervalMs:
+      (watchdogConfig?.interval && parseDuration(watchdogConfig.interval)) ||
+      model.timing.heartbeatIntervalMs,
+    logger,
+  });
+  try {
+    watchdog.open();
+  } catch (error) {
+    throw new StartupError((error as Error).message);
+  }
   const agent = new Agent(
     {
       model,
@@ -138,6 +153,7 @@ async function main(): Promise<void> {
       resources,
       processes,
       witnessKey: deriveKey(key, model.name, 'witness'),
+      watchdog,
     },
     incarnation,
   );

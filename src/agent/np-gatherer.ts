@@ -1,13 +1,21 @@
 // The agent's side of partition resolution: while the engine asks for it, every heartbeat interval,
-// ping the targets and ask the witness for the lease (renewing it), and hand the engine the facts;
-// when resolution ends, give the lease back. The simulator's np-shell.ts does the same in simulation.
+// ping the targets, look for the serial peer's frames on the COM link, ask the witness for the lease
+// or take it on the shared disk (renewing it), and hand the engine the facts; when resolution ends,
+// give the lease back. The simulator's np-shell.ts does the same in simulation.
 import { execFile } from 'node:child_process';
 import type { ClusterModel, NpMethodModel } from '../engine/model.js';
 import type { NpFacts } from '../engine/quorum.js';
 import { WitnessClient } from '../witness/client.js';
+import { DiskLease } from './disk-lease.js';
 
 /** The partition methods the agent can carry out today. */
-export const agentNpMethods: readonly NpMethodModel['kind'][] = ['majority', 'ping', 'witness'];
+export const agentNpMethods: readonly NpMethodModel['kind'][] = [
+  'majority',
+  'ping',
+  'com',
+  'disk',
+  'witness',
+];
 
 /** One line per configured method the agent cannot carry out yet. */
 export function npMethodsWithoutSupport(model: ClusterModel): string[] {
@@ -25,6 +33,8 @@ export interface NpGathererOptions {
   witnessKey: Buffer;
   now: () => number;
   feed: (facts: NpFacts) => void;
+  /** Wall-clock ms of the last valid frame from the serial peer (the COM link), null if none yet. */
+  comHeardAt?: () => number | null;
   log: (event: string, fields: Record<string, unknown>) => void;
 }
 
@@ -36,8 +46,24 @@ export class NpGatherer {
     method: Extract<NpMethodModel, { kind: 'witness' }>;
     client: WitnessClient;
   } | null;
+  private readonly disk: DiskLease | null;
 
   constructor(private readonly options: NpGathererOptions) {
+    const disk = options.model.partition.methods.find((m) => m.kind === 'disk');
+    const timing = options.model.timing;
+    this.disk = disk
+      ? new DiskLease({
+          device: disk.device,
+          cluster: options.model.name,
+          servers: options.model.servers.map((s) => s.name),
+          self: options.self,
+          durationMs: timing.heartbeatTimeoutMs,
+          ioDeadlineMs: diskDeadlineMs(timing.heartbeatIntervalMs),
+          // Covers the holder's last write landing late and the interval between our reads.
+          marginMs: 2 * diskDeadlineMs(timing.heartbeatIntervalMs) + timing.heartbeatIntervalMs,
+          now: options.now,
+        })
+      : null;
     const method = options.model.partition.methods.find((m) => m.kind === 'witness');
     this.witness = method
       ? {
@@ -54,6 +80,7 @@ export class NpGatherer {
     if (!active) {
       if (this.witness && this.validUntil > 0) void this.witness.client.ask('release', 1, this.timeoutMs());
       this.validUntil = 0;
+      void this.disk?.release();
       return;
     }
     // A server that runs nothing asks for the lease a little later, so a holder keeps its groups.
@@ -63,6 +90,7 @@ export class NpGatherer {
 
   stop(): void {
     this.resolve(false, false);
+    void this.disk?.release().finally(() => this.disk?.close());
   }
 
   private timeoutMs(): number {
@@ -74,6 +102,8 @@ export class NpGatherer {
     for (const method of this.options.model.partition.methods) {
       if (method.kind === 'ping') void this.ping(method, round);
       if (method.kind === 'witness') void this.lease(round);
+      if (method.kind === 'disk') void this.diskLease(round);
+      if (method.kind === 'com') this.com();
     }
     this.timer = setTimeout(() => this.gather(round), this.options.model.timing.heartbeatIntervalMs);
     this.timer.unref();
@@ -120,4 +150,25 @@ export class NpGatherer {
       },
     });
   }
+
+  /** The serial peer answered: a valid frame from it on the COM link within a heartbeat timeout. */
+  private com(): void {
+    const heardAt = this.options.comHeardAt?.() ?? null;
+    const peerAnswered =
+      heardAt !== null && Date.now() - heardAt <= this.options.model.timing.heartbeatTimeoutMs;
+    this.options.feed({ com: { peerAnswered, at: this.options.now() } });
+  }
+
+  private async diskLease(round: number): Promise<void> {
+    if (!this.disk) return;
+    const view = await this.disk.step();
+    if (round !== this.round) return;
+    if (!view.held) this.options.log('np-lease-refused', { method: 'disk', detail: view.detail });
+    this.options.feed({ lease: { method: 'disk', ...view, at: this.options.now() } });
+  }
+}
+
+/** Every lease read and write must finish within half a heartbeat interval. */
+function diskDeadlineMs(intervalMs: number): number {
+  return Math.max(50, Math.floor(intervalMs / 2));
 }

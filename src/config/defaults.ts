@@ -62,3 +62,9 @@ export function defaultFailover(policyLength: number): number {
 export function defaultMonitorTiming(target: string | undefined): 'always' | 'active' {
   return target !== undefined && target.includes('/') ? 'active' : 'always';
 }
+
+/** The commands behind the reboot and poweroff fence actions: forced, no clean shutdown of services. */
+export const DEFAULT_FENCE_COMMANDS = {
+  reboot: 'systemctl reboot --force',
+  poweroff: 'systemctl poweroff --force',
+} as const;

@@ -4,7 +4,7 @@
 // Rules that span several places (names, references, cycles, timing budgets) live in check*.ts.
 
 import { z } from 'zod';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULT_FENCE_COMMANDS, DEFAULTS } from './defaults.js';
 import { formatted } from './formats.js';
 import type { TypeDefinition } from './types/define.js';
 import { alertTypes, monitorTypes, resourceTypes } from './types/index.js';
@@ -37,6 +37,13 @@ const timingSchema = z.strictObject({
 
 const clusterSchema = z.strictObject({
   name: formatted('vigil-cluster-name').describe('Cluster name: lowercase letters, digits and "-".'),
+  watchdog: z
+    .strictObject({
+      device: formatted('vigil-path').describe('The watchdog device, such as /dev/watchdog.'),
+      interval: duration().optional().describe('How often vigild feeds it; default: the heartbeat interval.'),
+    })
+    .optional()
+    .describe('A Linux watchdog device vigild keeps fed while it runs: a stalled agent resets the machine.'),
   keyFile: formatted('vigil-path')
     .default(DEFAULTS.keyFile)
     .describe('Secret file (mode 0600) that authenticates traffic between servers.'),
@@ -123,6 +130,23 @@ const partitionSchema = z.strictObject({
     .enum(['stop-service', 'reboot', 'poweroff'])
     .default('stop-service')
     .describe('What a server that loses does after stopping its groups.'),
+  commands: z
+    .strictObject({
+      reboot: z
+        .string()
+        .trim()
+        .min(1)
+        .default(DEFAULT_FENCE_COMMANDS.reboot)
+        .describe('Shell command that reboots this server at once (action reboot).'),
+      poweroff: z
+        .string()
+        .trim()
+        .min(1)
+        .default(DEFAULT_FENCE_COMMANDS.poweroff)
+        .describe('Shell command that powers this server off at once (action poweroff).'),
+    })
+    .prefault({})
+    .describe('The commands behind the reboot and poweroff actions (partition and monitor final actions).'),
 });
 
 /** A discriminated union on `type` with one strict variant per registered type. */

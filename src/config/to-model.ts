@@ -42,7 +42,11 @@ export function toModel(config: VigilConfig): ClusterModel {
     name: config.cluster.name,
     timing: toTiming(config.cluster.timing),
     servers: config.servers.map(toServer),
-    partition: { methods: config.partition.methods.map(toNpMethod), action: config.partition.action },
+    partition: {
+      methods: config.partition.methods.map(toNpMethod),
+      action: config.partition.action,
+      commands: config.partition.commands,
+    },
     groups,
     monitors: config.monitors.map((monitor) => toMonitor(monitor, groups)),
   };

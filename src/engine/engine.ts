@@ -160,6 +160,17 @@ export class Engine {
         });
         this.markChanged();
         break;
+      case 'stalled': {
+        const holding = [...this.runners.values()].filter((r) => r.isActive() && r.fencedUntil === null);
+        const why = `did not run for ${Math.round(input.gapMs)} ms, past the heartbeat timeout: its groups may run elsewhere`;
+        this.log('warn', 'stalled', { gapMs: Math.round(input.gapMs) });
+        this.fenceSelf(
+          why,
+          holding.map((r) => r.name),
+          `${this.self} ${why}, and fences itself`,
+        );
+        break;
+      }
       case 'operator': {
         const result = applyOperatorCommand(this, input.command);
         this.emit({ type: 'reply', id: input.id, ok: result.ok, message: result.message });
@@ -632,11 +643,15 @@ export class Engine {
     return this.leaseHeldSince !== null && this.now - this.leaseHeldSince >= this.timing.fenceDeadlineMs;
   }
 
-  private fenceSelf(reason: string, groups: string[]): void {
+  private fenceSelf(
+    reason: string,
+    groups: string[],
+    message = `${this.self} lost partition resolution (${reason}) and fences itself`,
+  ): void {
     for (const group of [...this.claims.keys()]) this.abandonClaim(group, 'fencing');
     for (const group of groups) this.runner(group).fence(this.now + this.timing.fenceDeadlineMs);
     this.fencedAt = this.now;
-    this.alert('critical', 'fenced', `${this.self} lost partition resolution (${reason}) and fences itself`);
+    this.alert('critical', 'fenced', message);
     if (groups.length > 0) {
       this.emit({ type: 'fence', reason, action: this.model.partition.action, groups });
     }

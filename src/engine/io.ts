@@ -39,7 +39,13 @@ export type EngineInput =
   /** Facts for partition resolution that the shell gathered (see quorum.ts); merged by kind. */
   | { type: 'np-facts'; now: number; facts: NpFacts }
   /** The agent is stopping: stop every group here, so peers can take them over without waiting. */
-  | { type: 'shutdown'; now: number };
+  | { type: 'shutdown'; now: number }
+  /**
+   * The shell did not run for `gapMs`, longer than a heartbeat timeout (its process was stopped, its
+   * event loop blocked): peers may have declared this server down and taken its groups over, so it
+   * fences at once. Fed on wake-up before any other input.
+   */
+  | { type: 'stalled'; now: number; gapMs: number };
 
 /** Why a resource action happens; the exec driver passes it to scripts. */
 export type ResourceEvent = 'START' | 'STOP' | 'FAILOVER' | 'RECOVER';

@@ -49,6 +49,8 @@ export interface PartitionModel {
   methods: NpMethodModel[];
   /** What a server that loses does once its groups are stopped. */
   action: FenceAction;
+  /** The shell commands behind reboot and poweroff (the agent runs them; the engine never does). */
+  commands?: { reboot: string; poweroff: string };
 }
 
 export interface ResourceModel {

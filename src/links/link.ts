@@ -23,6 +23,8 @@ export interface LocalLinkStatus {
 export interface PeerLinkStats {
   rttMs: number | null;
   loss: number | null;
+  /** Wall-clock ms of the last valid frame from the peer, where the link keeps it (COM). */
+  lastHeardAt?: number | null;
 }
 
 export interface HeartbeatLink {

@@ -6,60 +6,21 @@
 // Needs root and iptables; skipped otherwise.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from '../../../src/demo/repo.js';
 import { HttpWatcher, TestCluster, waitFor } from './harness.js';
+import { canCut, heal as healChain, isolateS1 as isolate } from './isolate.js';
 
 const ports = { heartbeatPort: 44700, peerPort: 44701, webPort: 44780 };
 const witnessListen = '127.0.0.50:44790';
 const chain = 'VIGIL-WITNESS-TEST';
-const canCut =
-  process.getuid?.() === 0 && spawnSync('iptables', ['-L', '-n'], { stdio: 'ignore' }).status === 0;
 const skip = canCut ? false : 'needs root and iptables to cut loopback traffic between agents';
 
 let cluster: TestCluster | undefined;
 let witness: ChildProcess | undefined;
-
-function iptables(...args: string[]): void {
-  const run = spawnSync('iptables', ['-w', '5', ...args], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`iptables ${args.join(' ')}: ${run.stderr.trim()}`);
-}
-
-/** Drops the cluster's heartbeat and peer traffic between s1 and the others, both ways. */
-function isolateS1(): void {
-  iptables('-N', chain);
-  iptables('-I', 'INPUT', '-j', chain);
-  for (const other of ['127.0.0.2', '127.0.0.3']) {
-    for (const [a, b] of [
-      ['127.0.0.1', other],
-      [other, '127.0.0.1'],
-    ]) {
-      iptables(
-        '-A',
-        chain,
-        '-s',
-        a,
-        '-d',
-        b,
-        '-p',
-        'udp',
-        '--dport',
-        String(ports.heartbeatPort),
-        '-j',
-        'DROP',
-      );
-      for (const flag of ['--dport', '--sport'])
-        iptables('-A', chain, '-s', a, '-d', b, '-p', 'tcp', flag, String(ports.peerPort), '-j', 'DROP');
-    }
-  }
-}
-
-function heal(): void {
-  spawnSync('iptables', ['-w', '5', '-D', 'INPUT', '-j', chain], { stdio: 'ignore' });
-  spawnSync('iptables', ['-w', '5', '-F', chain], { stdio: 'ignore' });
-  spawnSync('iptables', ['-w', '5', '-X', chain], { stdio: 'ignore' });
-}
+const heal = () => healChain(chain);
+const isolateS1 = () => isolate(chain, ports);
 
 before(async () => {
   if (skip) return;

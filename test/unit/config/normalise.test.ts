@@ -36,7 +36,11 @@ test('a minimal config gets every default', () => {
     fenceDeadlineMs: 1_000,
     takeoverDelayMs: 4_500,
   });
-  assert.deepEqual(model.partition, { methods: [{ kind: 'majority' }], action: 'stop-service' });
+  assert.deepEqual(model.partition, {
+    methods: [{ kind: 'majority' }],
+    action: 'stop-service',
+    commands: { reboot: 'systemctl reboot --force', poweroff: 'systemctl poweroff --force' },
+  });
   const [group] = model.groups;
   assert.deepEqual(group?.policy, ['a', 'b']);
   assert.equal(group?.startup, 'auto');
@@ -117,6 +121,7 @@ partition:
       { kind: 'majority' },
     ],
     action: 'poweroff',
+    commands: { reboot: 'systemctl reboot --force', poweroff: 'systemctl poweroff --force' },
   });
 });
 

@@ -62,6 +62,19 @@ export class Harness {
     this.cuts.clear();
   }
 
+  /**
+   * The server's shell stops for `ms` (SIGSTOP): its engine gets nothing, its resources keep
+   * running; on waking, the shell feeds `stalled` first when `tellEngine`, then ticks resume.
+   */
+  stall(server: string, ms: number, tellEngine = true): EngineOutput[] {
+    const engine = this.engines.get(server);
+    if (!engine) throw new Error(`${server} is down`);
+    this.engines.delete(server);
+    this.run(ms);
+    this.engines.set(server, engine);
+    return tellEngine ? this.feed(server, { type: 'stalled', now: this.now, gapMs: ms }) : [];
+  }
+
   /** Where each group's resources run, by ground truth. */
   activeOn(group: string): string[] {
     const servers = new Set<string>();
