@@ -22,7 +22,7 @@ import type {
 import { MonitorTracker } from './ladder.js';
 import { Membership } from './membership.js';
 import type { GroupReport, Heartbeat, PeerMessage } from './messages.js';
-import type { ClusterModel, GroupModel } from './model.js';
+import type { ClusterModel, GroupModel, MonitorModel } from './model.js';
 import { applyOperatorCommand } from './operator.js';
 import { chooseTarget } from './placement.js';
 import { claimQuorum, resolvePartition, type NpDecision, type NpFacts } from './quorum.js';
@@ -41,6 +41,8 @@ export type ServiceState = 'running' | 'stopped' | 'suspended' | 'fenced';
 
 /** How long a server that failed to start a group leaves it to others, in heartbeat timeouts. */
 const startFailureCooldownTimeouts = 10;
+/** How long a server reports a group unstable after a monitor climbed its ladder, without resetAfter. */
+const defaultUnstableMs = 10 * 60_000;
 
 export class Engine {
   readonly servers: string[];
@@ -87,6 +89,10 @@ export class Engine {
   private activeMonitorsKey: string | null = null;
   /** Monitors whose last result was a warning (system limits), so the warning alert is raised once. */
   private readonly warnedMonitors = new Set<string>();
+  /** Since when each monitor's watched target is online here (for waitAfterStart). */
+  private readonly targetOnlineSince = new Map<string, number>();
+  /** Until when this server reports each group unstable: a monitor climbed its ladder here recently. */
+  private readonly unstableUntil = new Map<string, number>();
   private out: EngineOutput[] = [];
 
   constructor(
@@ -240,7 +246,7 @@ export class Engine {
       if (this.options.unsafe?.skipMoveHandshake && state === 'stopping' && this.stopForMove.has(group)) {
         return { state: 'offline', epoch: this.activeEpoch[group] ?? 0 };
       }
-      return { state, epoch: this.activeEpoch[group] ?? 0, blocked };
+      return { state, epoch: this.activeEpoch[group] ?? 0, blocked, unstable: this.unstable(group) };
     }
     const claim = this.claims.get(group);
     const report: GroupReport = { state: 'offline', epoch: this.epochs[group] ?? 0 };
@@ -249,7 +255,13 @@ export class Engine {
       report.epoch = Math.min(report.epoch, claim.epoch - 1);
     }
     if (blocked) report.blocked = true;
+    if (this.unstable(group)) report.unstable = true;
     return report;
+  }
+
+  /** A monitor climbed its recovery ladder for this group here recently (see failoverTarget). */
+  private unstable(group: string): true | undefined {
+    return (this.unstableUntil.get(group) ?? 0) > this.now || undefined;
   }
 
   /** What `server` reports about `group`: our own state, or the peer's latest heartbeat while it is up. */
@@ -441,11 +453,17 @@ export class Engine {
       this.alert('warning', 'monitor-warning', `monitor ${name} warns on ${this.self}: ${detail}`);
     if (ok && warning) this.warnedMonitors.add(name);
     else this.warnedMonitors.delete(name);
+    if (!ok && this.inStartGrace(tracker.model)) {
+      this.log('debug', 'monitor-failure-ignored', { monitor: name, reason: 'waitAfterStart', detail });
+      return;
+    }
     const verdict = tracker.onResult(ok, detail);
     if (verdict === 'recovered') {
       this.alert('info', 'monitor-recovered', `monitor ${name} is ok again on ${this.self}`);
     } else if (verdict === 'error') {
       this.alert('warning', 'monitor-error', `monitor ${name} is in error on ${this.self}: ${detail}`);
+      tracker.counters.lastErrorAt = this.now;
+      this.markChanged(true);
       this.recover(tracker);
     }
     this.markChanged();
@@ -463,6 +481,7 @@ export class Engine {
     const next = this.failoverTarget(group);
     const rung = tracker.climb(this.now, next !== null);
     this.markChanged(true);
+    this.unstableUntil.set(group, this.now + (recovery.resetAfterMs ?? defaultUnstableMs));
     const what = `monitor ${tracker.model.name}`;
     if (rung === 'reactivate') {
       const resources = recovery.target.resource
@@ -506,9 +525,29 @@ export class Engine {
     }
   }
 
-  /** The first other server in the group's policy that may take it now. */
+  /**
+   * The most stable other server that may take the group now: the first in policy order whose
+   * monitors have not failed the group recently, else the first eligible one.
+   */
   private failoverTarget(group: string): string | null {
-    return this.groupModel(group).policy.find((s) => s !== this.self && this.eligible(s, group)) ?? null;
+    const eligible = this.groupModel(group).policy.filter((s) => s !== this.self && this.eligible(s, group));
+    return eligible.find((s) => !this.reportOf(s, group)?.unstable) ?? eligible[0] ?? null;
+  }
+
+  /** Failed checks of this monitor do not count yet: its target went online here too recently. */
+  private inStartGrace(model: MonitorModel): boolean {
+    const since = this.targetOnlineSince.get(model.name);
+    return (
+      model.waitAfterStartMs !== undefined && since !== undefined && this.now - since < model.waitAfterStartMs
+    );
+  }
+
+  /** Is the monitor's target (or, without one, its recovery target) online here? */
+  private targetOnline(model: MonitorModel): boolean {
+    const target = model.target ?? model.recovery.target;
+    const runner = this.runner(target.group);
+    if (!target.resource) return runner.state() === 'online';
+    return runner.resourceStates().some((r) => r.name === target.resource && r.state === 'online');
   }
 
   groupModel(group: string): GroupModel {
@@ -795,9 +834,7 @@ export class Engine {
     if (!tracker || this.intents.monitorSuspended(name) || this.service() !== 'running') return false;
     const { target, timing } = tracker.model;
     if (timing === 'always' || !target) return true;
-    const runner = this.runner(target.group);
-    if (!target.resource) return runner.state() === 'online';
-    return runner.resourceStates().some((r) => r.name === target.resource && r.state === 'online');
+    return this.targetOnline(tracker.model);
   }
 
   private updateMonitors(): void {
@@ -806,6 +843,12 @@ export class Engine {
       if (!active.includes(name) && tracker.state !== 'idle') {
         tracker.state = 'idle';
         tracker.failures = 0;
+      }
+      if (!this.targetOnline(tracker.model)) this.targetOnlineSince.delete(name);
+      else if (!this.targetOnlineSince.has(name)) this.targetOnlineSince.set(name, this.now);
+      if (tracker.expire(this.now)) {
+        this.log('info', 'recovery-counters-reset', { monitor: name, reason: 'resetAfter' });
+        this.markChanged(true);
       }
     }
     const key = active.join('\n');

@@ -10,6 +10,8 @@ export interface GroupReport {
   claiming?: number;
   /** The sender cannot take this group for now (a start failed there recently). */
   blocked?: boolean;
+  /** A monitor of the sender climbed its recovery ladder for this group recently: not a stable target. */
+  unstable?: boolean;
 }
 
 export interface Heartbeat {

@@ -37,6 +37,7 @@ function isGroupReport(value: unknown): boolean {
   if (!isOneOf(GROUP_STATES, value.state)) return false;
   if (!isCount(value.epoch)) return false;
   if (value.claiming !== undefined && !isCount(value.claiming)) return false;
+  if (value.unstable !== undefined && typeof value.unstable !== 'boolean') return false;
   return value.blocked === undefined || typeof value.blocked === 'boolean';
 }
 
