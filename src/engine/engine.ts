@@ -454,7 +454,7 @@ export class Engine {
     if (ok && warning) this.warnedMonitors.add(name);
     else this.warnedMonitors.delete(name);
     if (!ok && this.inStartGrace(tracker.model)) {
-      this.log('debug', 'monitor-failure-ignored', { monitor: name, reason: 'waitAfterStart', detail });
+      this.log('info', 'monitor-failure-ignored', { monitor: name, reason: 'waitAfterStart', detail });
       return;
     }
     const verdict = tracker.onResult(ok, detail);

@@ -1,0 +1,157 @@
+// The recovery ladder on real agents. A message monitor driven by `vigil report` fails on one server:
+// it reactivates its group twice, fails it over once, and (once the group is back there) stops it;
+// `vigil status --json` and `vigil alerts` show each step and counter; `vigil monitor reset` clears
+// the counters; a second monitor's counters start over after its quiet period (resetAfter), and its
+// failures right after the restart are ignored (waitAfterStart).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { AlertEntry, StatusSnapshot } from '../../../src/control/index.js';
+import { TestCluster, waitFor } from './harness.js';
+
+let cluster: TestCluster;
+
+before(async () => {
+  cluster = await TestCluster.start(
+    { heartbeatPort: 46100, peerPort: 46101, webPort: 46180 },
+    {
+      extraMonitors: [
+        {
+          name: 'batch-check',
+          type: 'message',
+          target: 'batch',
+          timing: 'active',
+          interval: '30s',
+          retries: 0,
+          recovery: { reactivate: 2, failover: 1, final: 'stop-group' },
+        },
+        {
+          name: 'web-quiet',
+          type: 'message',
+          target: 'web',
+          timing: 'active',
+          interval: '30s',
+          retries: 0,
+          waitAfterStart: '20s',
+          recovery: { reactivate: 3, failover: 0, final: 'none', resetAfter: '3s' },
+        },
+      ],
+    },
+  );
+  await cluster.healthy(60_000);
+});
+
+after(async () => {
+  await cluster?.stop();
+});
+
+async function monitorOn(server: string, name: string): Promise<StatusSnapshot['monitors'][number]> {
+  const result = await cluster.cli(['status', '--json'], server);
+  assert.equal(result.code, 0, result.stderr);
+  const monitor = (JSON.parse(result.stdout) as StatusSnapshot).monitors.find((m) => m.name === name);
+  assert.ok(monitor, `vigil status --json on ${server} has no monitor ${name}`);
+  return monitor;
+}
+
+async function recoveryAlerts(server: string, monitor: string): Promise<string[]> {
+  const result = await cluster.cli(['alerts', '--all', '--json'], server);
+  assert.equal(result.code, 0, result.stderr);
+  return (JSON.parse(result.stdout) as AlertEntry[])
+    .filter((a) => a.server === server && a.kind.startsWith('recovery-') && a.message.includes(monitor))
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.id.localeCompare(b.id, 'en', { numeric: true }))
+    .map((a) => a.message);
+}
+
+test('a failing monitor reactivates twice, fails over once, then stops the group; reset clears it', async () => {
+  await cluster.groupOnline('s3', 'batch', 's3', 30_000);
+  const sent = await cluster.cli(['report', 'batch-check', 'error', 'queue stuck'], 's3');
+  assert.equal(sent.code, 0, sent.stderr);
+
+  // Each restart checks the monitor again at once, which still reads the error: the ladder climbs
+  // to the failover, and batch goes to s2, where the monitor has no report (ok).
+  await cluster.groupOnline('s3', 'batch', 's2', 60_000);
+  const climbed = await waitFor(
+    'batch-check on s3 at reactivate 2/2 and failover 1/1',
+    async () => {
+      const m = await monitorOn('s3', 'batch-check');
+      return m.reactivations === 2 && m.failovers === 1 ? m : undefined;
+    },
+    30_000,
+  );
+  assert.deepEqual(climbed.limits, { retries: 0, reactivate: 2, failover: 1, final: 'stop-group' });
+  assert.equal((await monitorOn('s2', 'batch-check')).reactivations, 0);
+
+  // Back on s3 the monitor is still in error with its counters used up: the final action.
+  const moved = await cluster.cli(['group', 'move', 'batch', '--to', 's3'], 's3');
+  assert.equal(moved.code, 0, moved.stderr);
+  await waitFor(
+    'batch stopped for good by the final action',
+    async () => {
+      const status = await cluster.status('s3');
+      const batch = status.groups.find((g) => g.name === 'batch');
+      return batch?.run === false && batch.state === 'offline';
+    },
+    60_000,
+  );
+  assert.deepEqual(await recoveryAlerts('s3', 'batch-check'), [
+    'monitor batch-check: reactivating batch-job on s3 (1/2)',
+    'monitor batch-check: reactivating batch-job on s3 (2/2)',
+    'monitor batch-check: failing batch over from s3 to s2 (1/1)',
+    'monitor batch-check: final action stop-group on s3',
+  ]);
+  const text = await cluster.cli(['status'], 's3');
+  assert.match(text.stdout, /batch-check .*reactivate 2\/2 · failover 1\/1 → stop-group/);
+
+  const reset = await cluster.cli(['monitor', 'reset', 'batch-check'], 's1');
+  assert.equal(reset.code, 0, reset.stderr);
+  await waitFor(
+    'batch-check counters reset on s3',
+    async () => {
+      const m = await monitorOn('s3', 'batch-check');
+      return m.reactivations === 0 && m.failovers === 0;
+    },
+    15_000,
+  );
+});
+
+test('failures right after a restart are ignored; the counters start over after the quiet period', async () => {
+  await cluster.groupOnline('s1', 'web', 's1', 30_000);
+  // Reported until it counts: a report within waitAfterStart of web's start is ignored.
+  await waitFor(
+    'web-quiet reactivated web once',
+    async () => {
+      if ((await monitorOn('s1', 'web-quiet')).reactivations === 1) return true;
+      const sent = await cluster.cli(['report', 'web-quiet', 'error', 'slow replies'], 's1');
+      assert.equal(sent.code, 0, sent.stderr);
+      return false;
+    },
+    60_000,
+  );
+  // The restarted web's first check still reads the error, within waitAfterStart: ignored.
+  await cluster.groupOnline('s1', 'web', 's1', 30_000);
+  await waitFor(
+    'the failure right after the restart ignored',
+    async () =>
+      cluster.logEvents('s1', 'monitor-failure-ignored').some((e) => e.fields.monitor === 'web-quiet'),
+    15_000,
+  );
+  const ok = await cluster.cli(['report', 'web-quiet', 'ok'], 's1');
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(
+    (await monitorOn('s1', 'web-quiet')).reactivations,
+    1,
+    'an ignored failure climbed the ladder',
+  );
+  await waitFor(
+    'web-quiet counters reset after 3 s without an error',
+    async () => (await monitorOn('s1', 'web-quiet')).reactivations === 0,
+    30_000,
+  );
+  const resets = cluster.logEvents('s1', 'recovery-counters-reset');
+  assert.deepEqual(
+    resets.map((e) => e.fields),
+    [{ server: 's1', monitor: 'web-quiet', reason: 'resetAfter' }],
+  );
+  assert.deepEqual(await recoveryAlerts('s1', 'web-quiet'), [
+    'monitor web-quiet: reactivating web-service on s1 (1/3)',
+  ]);
+});
