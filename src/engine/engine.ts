@@ -259,6 +259,15 @@ export class Engine {
     return report;
   }
 
+  /** `monitor reset`: fresh counters, and its group counts as stable here again. */
+  resetMonitor(name: string): void {
+    const tracker = this.monitors.get(name);
+    if (!tracker) return;
+    tracker.reset();
+    this.unstableUntil.delete(tracker.model.recovery.target.group);
+    this.markChanged(true);
+  }
+
   /** A monitor climbed its recovery ladder for this group here recently (see failoverTarget). */
   private unstable(group: string): true | undefined {
     return (this.unstableUntil.get(group) ?? 0) > this.now || undefined;
@@ -328,8 +337,7 @@ export class Engine {
         this.onResourceOp(message.group, message.resource, message.action);
         return;
       case 'monitor-reset':
-        this.monitors.get(message.monitor)?.reset();
-        this.markChanged(true);
+        this.resetMonitor(message.monitor);
         return;
     }
   }

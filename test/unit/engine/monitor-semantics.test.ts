@@ -104,3 +104,24 @@ test('without a stable server, failover takes the first eligible one in policy o
   h.monitorResult('s1', 'app-check', false);
   assert.ok(h.runUntil(onlineOn(h, 's2'), 20_000), 'an unstable server must still be a failover target');
 });
+
+test('monitor reset makes a server a stable failover target again', () => {
+  const h = new Harness(model(3, { monitors: [monitor] }));
+  assert.ok(h.runUntil(onlineOn(h, 's1'), 10_000));
+  assert.ok(h.operator('s1', { op: 'group-move', group: 'web', to: 's2' }));
+  assert.ok(h.runUntil(onlineOn(h, 's2'), 20_000));
+  h.monitorResult('s2', 'app-check', false);
+  assert.ok(h.runUntil(onlineOn(h, 's2'), 10_000));
+  assert.ok(h.operator('s1', { op: 'group-move', group: 'web', to: 's1' }));
+  assert.ok(h.runUntil(onlineOn(h, 's1'), 20_000));
+  assert.ok(h.operator('s1', { op: 'monitor-reset', monitor: 'app-check' }));
+  h.run(1000);
+  h.monitorResult('s1', 'app-check', false);
+  assert.ok(h.runUntil(onlineOn(h, 's1'), 10_000));
+  h.monitorResult('s1', 'app-check', false);
+  assert.equal(alertsOf(h, 's1', 'recovery-failover'), 1);
+  assert.ok(
+    h.runUntil(onlineOn(h, 's2'), 20_000),
+    'after the reset s2, first in the policy, is stable again',
+  );
+});
