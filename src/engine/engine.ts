@@ -19,6 +19,7 @@ import type {
   PersistedState,
   ResourceEvent,
 } from './io.js';
+import { healthScore } from './health.js';
 import { MonitorTracker } from './ladder.js';
 import { Membership } from './membership.js';
 import type { GroupReport, Heartbeat, PeerMessage } from './messages.js';
@@ -308,9 +309,27 @@ export class Engine {
       quorate: this.quorate,
       ...(this.leaseReady() ? { lease: true } : {}),
       service: this.service(),
+      health: this.health(),
       groups,
       intents: this.intents.all(),
     };
+  }
+
+  /** This server's health score from its monitors (see health.ts). */
+  health(): number {
+    return healthScore(
+      [...this.monitors.values()].map((t) => ({
+        type: t.model.type,
+        error: t.state === 'error',
+        warning: this.warnedMonitors.has(t.model.name),
+      })),
+    );
+  }
+
+  /** A server's health score: ours, or the one its latest heartbeat carried (null when unknown). */
+  healthOf(server: string): number | null {
+    if (server === this.self) return this.health();
+    return this.membership.report(server, this.now)?.health ?? null;
   }
 
   // ---- inputs ------------------------------------------------------------------------------------
@@ -534,12 +553,18 @@ export class Engine {
   }
 
   /**
-   * The most stable other server that may take the group now: the first in policy order whose
-   * monitors have not failed the group recently, else the first eligible one.
+   * The best other server that may take the group now: first the stable ones (whose monitors have
+   * not failed the group recently), then among those the healthiest, then policy order.
    */
   private failoverTarget(group: string): string | null {
     const eligible = this.groupModel(group).policy.filter((s) => s !== this.self && this.eligible(s, group));
-    return eligible.find((s) => !this.reportOf(s, group)?.unstable) ?? eligible[0] ?? null;
+    const rank = (s: string) => ({
+      unstable: this.reportOf(s, group)?.unstable ? 1 : 0,
+      health: this.healthOf(s) ?? 100,
+    });
+    const ranked = eligible.map((server, order) => ({ server, order, ...rank(server) }));
+    ranked.sort((a, b) => a.unstable - b.unstable || b.health - a.health || a.order - b.order);
+    return ranked[0]?.server ?? null;
   }
 
   /** Failed checks of this monitor do not count yet: its target went online here too recently. */

@@ -25,6 +25,8 @@ export interface Heartbeat {
   /** The sender holds the disk or witness lease of partition resolution (for its side). */
   lease?: boolean;
   service: 'running' | 'stopped' | 'suspended' | 'fenced';
+  /** The sender's health score, 0-100, from its monitors (absent from older agents). */
+  health?: number;
   /** The sender's own state of every group. */
   groups: Record<string, GroupReport>;
   /** The sender's copy of the cluster-wide intents (merged last-writer-wins). */

@@ -64,6 +64,7 @@ export function isHeartbeat(value: unknown): value is Heartbeat {
     value.hears.every((name) => typeof name === 'string') &&
     typeof value.quorate === 'boolean' &&
     isOneOf(SERVICES, value.service) &&
+    (value.health === undefined || (isCount(value.health) && value.health <= 100)) &&
     everyValue(value.groups, isGroupReport) &&
     everyValue(value.intents, isIntentRecord)
   );

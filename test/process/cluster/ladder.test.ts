@@ -2,7 +2,8 @@
 // it reactivates its group twice, fails it over once, and (once the group is back there) stops it;
 // `vigil status --json` and `vigil alerts` show each step and counter; `vigil monitor reset` clears
 // the counters; a second monitor's counters start over after its quiet period (resetAfter), and its
-// failures right after the restart are ignored (waitAfterStart).
+// failures right after the restart are ignored (waitAfterStart). A warning lowers the server's
+// health score, which every server shows in `vigil status`, and raises a monitor-warning alert.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AlertEntry, StatusSnapshot } from '../../../src/control/index.js';
@@ -33,6 +34,16 @@ before(async () => {
           retries: 0,
           waitAfterStart: '20s',
           recovery: { reactivate: 3, failover: 0, final: 'none', resetAfter: '3s' },
+        },
+        {
+          name: 'warn-check',
+          type: 'message',
+          interval: '1s',
+          timeout: '500ms',
+          retries: 0,
+          expire: '20s',
+          whenExpired: 'warning',
+          recovery: { target: 'web', reactivate: 0, failover: 0, final: 'none' },
         },
       ],
     },
@@ -154,4 +165,26 @@ test('failures right after a restart are ignored; the counters start over after 
   assert.deepEqual(await recoveryAlerts('s1', 'web-quiet'), [
     'monitor web-quiet: reactivating web-service on s1 (1/3)',
   ]);
+});
+
+test('a warning raises an alert and lowers the health score that every server shows', async () => {
+  const health = async (seenBy: string, server: string) => {
+    const result = await cluster.cli(['status', '--json'], seenBy);
+    return (JSON.parse(result.stdout) as StatusSnapshot).servers.find((s) => s.name === server)?.health;
+  };
+  // No report within 20 s of the agent's start: warn-check passes with a warning on every server.
+  await waitFor('s1 at health 90 as s2 sees it', async () => (await health('s2', 's1')) === 90, 60_000);
+  const text = await cluster.cli(['status'], 's2');
+  assert.match(text.stdout, /s1 +up, health 90 /);
+  const alerts = await cluster.cli(['alerts', '--all', '--json'], 's1');
+  const warnings = (JSON.parse(alerts.stdout) as AlertEntry[]).filter(
+    (a) => a.kind === 'monitor-warning' && a.message.startsWith('monitor warn-check warns on s1: no report'),
+  );
+  assert.equal(warnings.length, 1, alerts.stdout);
+  assert.equal(warnings[0]?.severity, 'warning');
+  // A fresh report clears the warning on s1 only (for 20 s): its score goes back up everywhere.
+  const sent = await cluster.cli(['report', 'warn-check', 'ok', 'nightly export done'], 's1');
+  assert.equal(sent.code, 0, sent.stderr);
+  await waitFor('s1 at health 100 as s2 sees it', async () => (await health('s2', 's1')) === 100, 15_000);
+  assert.equal(await health('s1', 's3'), 90);
 });
