@@ -63,13 +63,17 @@ async function monitorOn(server: string, name: string): Promise<StatusSnapshot['
   return monitor;
 }
 
-async function recoveryAlerts(server: string, monitor: string): Promise<string[]> {
+/** The recovery alerts `server` raised for `monitor`, oldest first. */
+async function recoveryAlertEntries(server: string, monitor: string): Promise<AlertEntry[]> {
   const result = await cluster.cli(['alerts', '--all', '--json'], server);
   assert.equal(result.code, 0, result.stderr);
   return (JSON.parse(result.stdout) as AlertEntry[])
     .filter((a) => a.server === server && a.kind.startsWith('recovery-') && a.message.includes(monitor))
-    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.id.localeCompare(b.id, 'en', { numeric: true }))
-    .map((a) => a.message);
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.id.localeCompare(b.id, 'en', { numeric: true }));
+}
+
+async function recoveryAlerts(server: string, monitor: string): Promise<string[]> {
+  return (await recoveryAlertEntries(server, monitor)).map((a) => a.message);
 }
 
 test('a failing monitor reactivates twice, fails over once, then stops the group; reset clears it', async () => {
@@ -126,32 +130,30 @@ test('a failing monitor reactivates twice, fails over once, then stops the group
 
 test('failures right after a restart are ignored; the counters start over after the quiet period', async () => {
   await cluster.groupOnline('s1', 'web', 's1', 30_000);
-  // Reported until it counts: a report within waitAfterStart of web's start is ignored.
-  await waitFor(
+  // Reported until it counts: a report within waitAfterStart of web's start is ignored. (The alert
+  // rather than the counter, which the quiet period may already have reset under load.)
+  const reactivated = await waitFor(
     'web-quiet reactivated web once',
     async () => {
-      if ((await monitorOn('s1', 'web-quiet')).reactivations === 1) return true;
+      const [alert] = await recoveryAlertEntries('s1', 'web-quiet');
+      if (alert) return alert;
       const sent = await cluster.cli(['report', 'web-quiet', 'error', 'slow replies'], 's1');
       assert.equal(sent.code, 0, sent.stderr);
-      return false;
+      return undefined;
     },
     60_000,
   );
   // The restarted web's first check still reads the error, within waitAfterStart: ignored.
-  await cluster.groupOnline('s1', 'web', 's1', 30_000);
   await waitFor(
     'the failure right after the restart ignored',
     async () =>
-      cluster.logEvents('s1', 'monitor-failure-ignored').some((e) => e.fields.monitor === 'web-quiet'),
-    15_000,
+      cluster
+        .logEvents('s1', 'monitor-failure-ignored')
+        .some((e) => e.fields.monitor === 'web-quiet' && Date.parse(e.at) >= Date.parse(reactivated.at)),
+    30_000,
   );
   const ok = await cluster.cli(['report', 'web-quiet', 'ok'], 's1');
   assert.equal(ok.code, 0, ok.stderr);
-  assert.equal(
-    (await monitorOn('s1', 'web-quiet')).reactivations,
-    1,
-    'an ignored failure climbed the ladder',
-  );
   await waitFor(
     'web-quiet counters reset after 3 s without an error',
     async () => (await monitorOn('s1', 'web-quiet')).reactivations === 0,
