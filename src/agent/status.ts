@@ -52,6 +52,7 @@ export function buildStatus(src: StatusSources): StatusSnapshot {
       name: server.name,
       state: server.state,
       self: server.name === view.server,
+      health: server.health,
       links: server.links.map((link): LinkStatus => ({
         id: link.id,
         kind: linkKinds.get(link.id) ?? 'lan',

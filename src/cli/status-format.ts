@@ -36,10 +36,15 @@ function serverRows(status: StatusSnapshot, style: Style): Row[] {
     const links = server.self ? 'this server' : server.links.map(describeLink).join(', ') || 'no links';
     return {
       problem: !up,
-      cells: [server.name, server.state, links],
+      cells: [server.name, withHealth(server.state, server.health), links],
       styles: [identity, up ? style.good : style.bad, identity],
     };
   });
+}
+
+/** `up, health 85`: the score its monitors give the server, when known (see docs/monitors.md). */
+export function withHealth(state: string, health: number | null | undefined): string {
+  return health === undefined || health === null ? state : `${state}, health ${health}`;
 }
 
 /** This server's end of each link, then the peer channel's interconnect per peer. */

@@ -240,6 +240,9 @@ const recoverySchema = z.strictObject({
     .enum(['none', 'stop-group', 'stop-cluster', 'reboot', 'poweroff'])
     .default('none')
     .describe('What to do when reactivations and failovers are used up.'),
+  resetAfter: duration()
+    .optional()
+    .describe('Quiet period after which the counters start over: this long without an error; default never.'),
 });
 
 const monitorSchema = typedItems(
@@ -263,6 +266,15 @@ const monitorSchema = typedItems(
       .describe(
         'always, or active: only while the target is online here; default active when target names a resource.',
       ),
+    waitAfterStart: duration()
+      .optional()
+      .describe('Failed checks are not counted for this long after the target started here; default 0.'),
+    delayWarning: z
+      .number()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Percent of timeout: an ok check slower than this passes with a warning; default none.'),
     recovery: recoverySchema
       .prefault({})
       .describe('The recovery ladder: reactivate, then fail over, then the final action.'),

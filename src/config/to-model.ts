@@ -32,6 +32,8 @@ const MONITOR_COMMON_KEYS = new Set([
   'timeout',
   'retries',
   'timing',
+  'waitAfterStart',
+  'delayWarning',
   'recovery',
 ]);
 
@@ -127,11 +129,14 @@ function toMonitor(monitor: MonitorConfig, groups: GroupModel[]): MonitorModel {
     timeoutMs: ms(monitor.timeout),
     retries: monitor.retries,
     timing: monitor.timing ?? defaultMonitorTiming(monitor.target),
+    ...(monitor.waitAfterStart === undefined ? {} : { waitAfterStartMs: ms(monitor.waitAfterStart) }),
+    ...(monitor.delayWarning === undefined ? {} : { delayWarning: monitor.delayWarning }),
     recovery: {
       target: recoveryTarget,
       reactivate: monitor.recovery.reactivate,
       failover: monitor.recovery.failover ?? defaultFailover(policyLength),
       final: monitor.recovery.final,
+      ...(monitor.recovery.resetAfter === undefined ? {} : { resetAfterMs: ms(monitor.recovery.resetAfter) }),
     },
     params: paramsOf(monitor, MONITOR_COMMON_KEYS),
   };

@@ -74,7 +74,14 @@ export interface StatusSnapshot {
     quorate: boolean;
     np: { verdict: 'win' | 'lose' | 'none'; reason: string; at: string | null };
   };
-  servers: { name: string; state: ServerState; self: boolean; links: LinkStatus[] }[];
+  servers: {
+    name: string;
+    state: ServerState;
+    self: boolean;
+    /** Health score 0-100 from the server's monitors; null when unknown (down, older agent). */
+    health?: number | null;
+    links: LinkStatus[];
+  }[];
   groups: {
     name: string;
     state: GroupState;

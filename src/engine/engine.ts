@@ -19,10 +19,11 @@ import type {
   PersistedState,
   ResourceEvent,
 } from './io.js';
+import { healthScore } from './health.js';
 import { MonitorTracker } from './ladder.js';
 import { Membership } from './membership.js';
 import type { GroupReport, Heartbeat, PeerMessage } from './messages.js';
-import type { ClusterModel, GroupModel } from './model.js';
+import type { ClusterModel, GroupModel, MonitorModel } from './model.js';
 import { applyOperatorCommand } from './operator.js';
 import { chooseTarget } from './placement.js';
 import { claimQuorum, resolvePartition, type NpDecision, type NpFacts } from './quorum.js';
@@ -41,6 +42,8 @@ export type ServiceState = 'running' | 'stopped' | 'suspended' | 'fenced';
 
 /** How long a server that failed to start a group leaves it to others, in heartbeat timeouts. */
 const startFailureCooldownTimeouts = 10;
+/** How long a server reports a group unstable after a monitor climbed its ladder, without resetAfter. */
+const defaultUnstableMs = 10 * 60_000;
 
 export class Engine {
   readonly servers: string[];
@@ -87,6 +90,10 @@ export class Engine {
   private activeMonitorsKey: string | null = null;
   /** Monitors whose last result was a warning (system limits), so the warning alert is raised once. */
   private readonly warnedMonitors = new Set<string>();
+  /** Since when each monitor's watched target is online here (for waitAfterStart). */
+  private readonly targetOnlineSince = new Map<string, number>();
+  /** Until when this server reports each group unstable: a monitor climbed its ladder here recently. */
+  private readonly unstableUntil = new Map<string, number>();
   private out: EngineOutput[] = [];
 
   constructor(
@@ -251,7 +258,7 @@ export class Engine {
       if (this.options.unsafe?.skipMoveHandshake && state === 'stopping' && this.stopForMove.has(group)) {
         return { state: 'offline', epoch: this.activeEpoch[group] ?? 0 };
       }
-      return { state, epoch: this.activeEpoch[group] ?? 0, blocked };
+      return { state, epoch: this.activeEpoch[group] ?? 0, blocked, unstable: this.unstable(group) };
     }
     const claim = this.claims.get(group);
     const report: GroupReport = { state: 'offline', epoch: this.epochs[group] ?? 0 };
@@ -260,7 +267,22 @@ export class Engine {
       report.epoch = Math.min(report.epoch, claim.epoch - 1);
     }
     if (blocked) report.blocked = true;
+    if (this.unstable(group)) report.unstable = true;
     return report;
+  }
+
+  /** `monitor reset`: fresh counters, and its group counts as stable here again. */
+  resetMonitor(name: string): void {
+    const tracker = this.monitors.get(name);
+    if (!tracker) return;
+    tracker.reset();
+    this.unstableUntil.delete(tracker.model.recovery.target.group);
+    this.markChanged(true);
+  }
+
+  /** A monitor climbed its recovery ladder for this group here recently (see failoverTarget). */
+  private unstable(group: string): true | undefined {
+    return (this.unstableUntil.get(group) ?? 0) > this.now || undefined;
   }
 
   /** What `server` reports about `group`: our own state, or the peer's latest heartbeat while it is up. */
@@ -298,9 +320,27 @@ export class Engine {
       quorate: this.quorate,
       ...(this.leaseReady() ? { lease: true } : {}),
       service: this.service(),
+      health: this.health(),
       groups,
       intents: this.intents.all(),
     };
+  }
+
+  /** This server's health score from its monitors (see health.ts). */
+  health(): number {
+    return healthScore(
+      [...this.monitors.values()].map((t) => ({
+        type: t.model.type,
+        error: t.state === 'error',
+        warning: this.warnedMonitors.has(t.model.name),
+      })),
+    );
+  }
+
+  /** A server's health score: ours, or the one its latest heartbeat carried (null when unknown). */
+  healthOf(server: string): number | null {
+    if (server === this.self) return this.health();
+    return this.membership.report(server, this.now)?.health ?? null;
   }
 
   // ---- inputs ------------------------------------------------------------------------------------
@@ -327,8 +367,7 @@ export class Engine {
         this.onResourceOp(message.group, message.resource, message.action);
         return;
       case 'monitor-reset':
-        this.monitors.get(message.monitor)?.reset();
-        this.markChanged(true);
+        this.resetMonitor(message.monitor);
         return;
     }
   }
@@ -452,11 +491,17 @@ export class Engine {
       this.alert('warning', 'monitor-warning', `monitor ${name} warns on ${this.self}: ${detail}`);
     if (ok && warning) this.warnedMonitors.add(name);
     else this.warnedMonitors.delete(name);
+    if (!ok && this.inStartGrace(tracker.model)) {
+      this.log('info', 'monitor-failure-ignored', { monitor: name, reason: 'waitAfterStart', detail });
+      return;
+    }
     const verdict = tracker.onResult(ok, detail);
     if (verdict === 'recovered') {
       this.alert('info', 'monitor-recovered', `monitor ${name} is ok again on ${this.self}`);
     } else if (verdict === 'error') {
       this.alert('warning', 'monitor-error', `monitor ${name} is in error on ${this.self}: ${detail}`);
+      tracker.counters.lastErrorAt = this.now;
+      this.markChanged(true);
       this.recover(tracker);
     }
     this.markChanged();
@@ -474,6 +519,7 @@ export class Engine {
     const next = this.failoverTarget(group);
     const rung = tracker.climb(this.now, next !== null);
     this.markChanged(true);
+    this.unstableUntil.set(group, this.now + (recovery.resetAfterMs ?? defaultUnstableMs));
     const what = `monitor ${tracker.model.name}`;
     if (rung === 'reactivate') {
       const resources = recovery.target.resource
@@ -517,9 +563,35 @@ export class Engine {
     }
   }
 
-  /** The first other server in the group's policy that may take it now. */
+  /**
+   * The best other server that may take the group now: first the stable ones (whose monitors have
+   * not failed the group recently), then among those the healthiest, then policy order.
+   */
   private failoverTarget(group: string): string | null {
-    return this.groupModel(group).policy.find((s) => s !== this.self && this.eligible(s, group)) ?? null;
+    const eligible = this.groupModel(group).policy.filter((s) => s !== this.self && this.eligible(s, group));
+    const rank = (s: string) => ({
+      unstable: this.reportOf(s, group)?.unstable ? 1 : 0,
+      health: this.healthOf(s) ?? 100,
+    });
+    const ranked = eligible.map((server, order) => ({ server, order, ...rank(server) }));
+    ranked.sort((a, b) => a.unstable - b.unstable || b.health - a.health || a.order - b.order);
+    return ranked[0]?.server ?? null;
+  }
+
+  /** Failed checks of this monitor do not count yet: its target went online here too recently. */
+  private inStartGrace(model: MonitorModel): boolean {
+    const since = this.targetOnlineSince.get(model.name);
+    return (
+      model.waitAfterStartMs !== undefined && since !== undefined && this.now - since < model.waitAfterStartMs
+    );
+  }
+
+  /** Is the monitor's target (or, without one, its recovery target) online here? */
+  private targetOnline(model: MonitorModel): boolean {
+    const target = model.target ?? model.recovery.target;
+    const runner = this.runner(target.group);
+    if (!target.resource) return runner.state() === 'online';
+    return runner.resourceStates().some((r) => r.name === target.resource && r.state === 'online');
   }
 
   groupModel(group: string): GroupModel {
@@ -810,9 +882,7 @@ export class Engine {
     if (!tracker || this.intents.monitorSuspended(name) || this.service() !== 'running') return false;
     const { target, timing } = tracker.model;
     if (timing === 'always' || !target) return true;
-    const runner = this.runner(target.group);
-    if (!target.resource) return runner.state() === 'online';
-    return runner.resourceStates().some((r) => r.name === target.resource && r.state === 'online');
+    return this.targetOnline(tracker.model);
   }
 
   private updateMonitors(): void {
@@ -821,6 +891,12 @@ export class Engine {
       if (!active.includes(name) && tracker.state !== 'idle') {
         tracker.state = 'idle';
         tracker.failures = 0;
+      }
+      if (!this.targetOnline(tracker.model)) this.targetOnlineSince.delete(name);
+      else if (!this.targetOnlineSince.has(name)) this.targetOnlineSince.set(name, this.now);
+      if (tracker.expire(this.now)) {
+        this.log('info', 'recovery-counters-reset', { monitor: name, reason: 'resetAfter' });
+        this.markChanged(true);
       }
     }
     const key = active.join('\n');

@@ -140,6 +140,8 @@ export interface EngineView {
   servers: {
     name: string;
     state: ServerState;
+    /** Health score 0-100 from the server's monitors; null when this server has not heard it. */
+    health: number | null;
     links: { id: string; up: boolean; lastHeardMs: number | null }[];
   }[];
   groups: {

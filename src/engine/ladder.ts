@@ -58,6 +58,20 @@ export class MonitorTracker {
     return 'final';
   }
 
+  /**
+   * The quiet period (recovery.resetAfter) passed since the last error: the counters start over.
+   * True when it reset something.
+   */
+  expire(now: number): boolean {
+    const { resetAfterMs } = this.model.recovery;
+    if (resetAfterMs === undefined) return false;
+    if (this.counters.reactivations === 0 && this.counters.failovers === 0) return false;
+    if (now - this.counters.lastErrorAt < resetAfterMs) return false;
+    this.counters.reactivations = 0;
+    this.counters.failovers = 0;
+    return true;
+  }
+
   reset(): void {
     this.counters.reactivations = 0;
     this.counters.failovers = 0;

@@ -10,6 +10,8 @@ export interface GroupReport {
   claiming?: number;
   /** The sender cannot take this group for now (a start failed there recently). */
   blocked?: boolean;
+  /** A monitor of the sender climbed its recovery ladder for this group recently: not a stable target. */
+  unstable?: boolean;
 }
 
 export interface Heartbeat {
@@ -23,6 +25,8 @@ export interface Heartbeat {
   /** The sender holds the disk or witness lease of partition resolution (for its side). */
   lease?: boolean;
   service: 'running' | 'stopped' | 'suspended' | 'fenced';
+  /** The sender's health score, 0-100, from its monitors (absent from older agents). */
+  health?: number;
   /** The sender's own state of every group. */
   groups: Record<string, GroupReport>;
   /** The sender's copy of the cluster-wide intents (merged last-writer-wins). */

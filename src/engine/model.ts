@@ -83,6 +83,8 @@ export interface RecoveryModel {
   reactivate: number;
   failover: number;
   final: FinalAction;
+  /** The counters start over after this long without an error; never when absent. */
+  resetAfterMs?: number;
 }
 
 export interface MonitorModel {
@@ -97,6 +99,10 @@ export interface MonitorModel {
   /** Consecutive failed checks tolerated before the monitor is in error. */
   retries: number;
   timing: 'always' | 'active';
+  /** Failed checks are not counted for this long after the watched target went online here. */
+  waitAfterStartMs?: number;
+  /** Percent of the timeout: an ok check slower than that passes with a warning. */
+  delayWarning?: number;
   recovery: RecoveryModel;
   params: Record<string, unknown>;
 }

@@ -163,8 +163,7 @@ function monitorSuspension(engine: Engine, monitor: string, suspended: boolean):
 function monitorReset(engine: Engine, monitor: string): CommandResult {
   const missing = findMonitor(engine, monitor);
   if (missing) return missing;
-  engine.monitors.get(monitor)?.reset();
-  engine.markChanged(true);
+  engine.resetMonitor(monitor);
   engine.send('*', { kind: 'monitor-reset', monitor });
   return accept(`recovery counters of ${monitor} reset on every reachable server`);
 }

@@ -52,6 +52,7 @@ export function buildView(engine: Engine): EngineView {
     servers: engine.servers.map((name) => ({
       name,
       state: serverState(engine, name),
+      health: engine.healthOf(name),
       links: name === engine.self ? [] : engine.membership.links(name, now),
     })),
     groups: engine.model.groups.map((g) => groupView(engine, g.name)),

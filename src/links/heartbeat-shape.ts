@@ -37,6 +37,7 @@ function isGroupReport(value: unknown): boolean {
   if (!isOneOf(GROUP_STATES, value.state)) return false;
   if (!isCount(value.epoch)) return false;
   if (value.claiming !== undefined && !isCount(value.claiming)) return false;
+  if (value.unstable !== undefined && typeof value.unstable !== 'boolean') return false;
   return value.blocked === undefined || typeof value.blocked === 'boolean';
 }
 
@@ -63,6 +64,7 @@ export function isHeartbeat(value: unknown): value is Heartbeat {
     value.hears.every((name) => typeof name === 'string') &&
     typeof value.quorate === 'boolean' &&
     isOneOf(SERVICES, value.service) &&
+    (value.health === undefined || (isCount(value.health) && value.health <= 100)) &&
     everyValue(value.groups, isGroupReport) &&
     everyValue(value.intents, isIntentRecord)
   );

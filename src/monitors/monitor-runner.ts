@@ -124,7 +124,11 @@ export class MonitorRunner {
     }));
     check.finished = result.then((outcome) => {
       clearTimeout(deadline);
-      if (!check.timedOut) this.report(outcome.ok, outcome.detail, generation, outcome.warning === true);
+      if (!check.timedOut) {
+        const slow = this.slowness(performance.now() - check.startedAt, outcome);
+        const detail = slow ? `${outcome.detail} (${slow})` : outcome.detail;
+        this.report(outcome.ok, detail, generation, outcome.warning === true || slow !== undefined);
+      }
       this.current = undefined;
       if (this.pending && this.active) {
         this.pending = false;
@@ -133,6 +137,15 @@ export class MonitorRunner {
       }
     });
     this.current = check;
+  }
+
+  /** delayWarning: an ok check that took more than that share of the timeout passes with a warning. */
+  private slowness(elapsedMs: number, outcome: CheckResult): string | undefined {
+    const { delayWarning, timeoutMs } = this.model;
+    if (!outcome.ok || delayWarning === undefined) return undefined;
+    const limitMs = Math.round((timeoutMs * delayWarning) / 100);
+    if (elapsedMs <= limitMs) return undefined;
+    return `slow: took ${Math.round(elapsedMs)} ms, warning above ${limitMs} ms`;
   }
 
   private report(ok: boolean, detail: string, generation = this.generation, warning = false): void {

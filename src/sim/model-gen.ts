@@ -116,19 +116,25 @@ export function generateModel(rng: Rng, serverCount: number, options: ModelOptio
     ]);
     for (let m = 1; m <= monitorCount; m++) {
       const resource = rng.pick(resources).name;
+      const intervalMs = rng.int(5, 10) * 100;
+      const retries = rng.int(0, 2);
+      // Derived from values already drawn (no extra draws), so existing seeds keep their worlds.
+      const quiet = retries === 1 ? { resetAfterMs: intervalMs * 20 } : {};
       monitors.push({
         name: `${name}-mon${m}`,
         type: 'custom',
         target: { group: name, resource },
-        intervalMs: rng.int(5, 10) * 100,
+        intervalMs,
         timeoutMs: 2000,
-        retries: rng.int(0, 2),
+        retries,
         timing: 'active',
+        ...(intervalMs >= 800 ? { waitAfterStartMs: intervalMs * 2 } : {}),
         recovery: {
           target: rng.chance(0.7) ? { group: name, resource } : { group: name },
           reactivate: rng.int(0, 2),
           failover: rng.int(0, 1),
           final: rng.chance(0.5) ? 'none' : 'stop-group',
+          ...quiet,
         },
         params: { command: `check-${name}-${resource}` },
       });

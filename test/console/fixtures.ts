@@ -103,6 +103,9 @@ export function degraded(): NodeData[] {
       s3.state = 'down';
       s3.links = [{ id: 'lan1', kind: 'lan', up: false, lastHeardMs: 9000, rttMs: null, loss: 1 }];
     }
+    // s2's monitors warn or fail: a lower health score (shown as ♥75).
+    const s2 = status.servers.find((server) => server.name === 's2');
+    if (s2) s2.health = 75;
     const monitor = status.monitors[0];
     if (monitor) {
       monitor.state = 'error';

@@ -37,6 +37,7 @@ for (const name of themeNames()) {
     assert.match(tree, /web-pid\s+✔ ok .*last ok 3s ago · reactivate 1\/3 · failover 0\/1 → stop group/);
     assert.match(tree, /s1 ✔ connected\s+s2 ✔ connected/);
     assert.doesNotMatch(tree, /disagree/);
+    assert.doesNotMatch(tree, /♥/, 'a health score shown where the status has none');
     assert.match(heartbeat, /✔ lan1 up 0\.4ms/);
     assert.match(alerts, /no alerts/);
     assert.match(logs, /logs of every node \(merged\)/);
@@ -46,6 +47,7 @@ for (const name of themeNames()) {
     const theme = loadTheme({ name, env: {} }).theme;
     const { tree, heartbeat, alerts } = await screens(degraded(), theme);
     assert.match(tree, /s3\s+✖ down .*unreachable from this console/);
+    assert.match(tree, /s2\s+✔ up\s+♥75 /);
     assert.match(tree, /web-pid\s+✖ error/);
     assert.match(tree, /s3 ✖ unreachable/);
     assert.match(tree, /s3 unreachable: ECONNREFUSED/);

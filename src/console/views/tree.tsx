@@ -69,6 +69,7 @@ export function treeRows(model: ClusterModel, filter = ''): TreeRow[] {
         <Text>
           {`${server.name.padEnd(10)} `}
           <Mark kind={serverKind(server.state)} word={server.state.padEnd(9)} />
+          {typeof server.health === 'number' ? <Tok token="muted">{` ♥${server.health}`}</Tok> : null}
           <Tok token="muted">{` ${links || 'no links'}`}</Tok>
           {reach?.kind === 'unreachable' ? (
             <Tok token="status.warning">{'  · unreachable from this console'}</Tok>
@@ -76,7 +77,7 @@ export function treeRows(model: ClusterModel, filter = ''): TreeRow[] {
         </Text>
       ),
       details: [
-        `server ${server.name}: ${server.state} (as the cluster sees it)`,
+        `server ${server.name}: ${server.state}${typeof server.health === 'number' ? `, health ${server.health}` : ''} (as the cluster sees it)`,
         reach
           ? `console connection: ${reach.kind}${reach.kind === 'unreachable' ? `: ${reach.reason}` : ''}`
           : 'console connection: not a node of this console',

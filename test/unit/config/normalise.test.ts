@@ -197,3 +197,45 @@ servers: [{name: a, lan: [10.0.0.1]}]
 `);
   assert.equal(model.timing.takeoverDelayMs, 4_000);
 });
+
+test('monitor semantics keys: waitAfterStart, delayWarning and recovery.resetAfter reach the model', () => {
+  const { model } = load(`
+cluster: {name: semantics}
+servers: [{name: a, lan: [10.0.0.1]}, {name: b, lan: [10.0.0.2]}]
+groups:
+  - name: g
+    resources: [{name: r, type: exec, start: /bin/r}]
+monitors:
+  - name: tuned
+    type: custom
+    script: /bin/c
+    target: g/r
+    waitAfterStart: 30s
+    delayWarning: 80
+    recovery: {resetAfter: 10m}
+  - {name: plain, type: custom, script: /bin/c, target: g/r}
+`);
+  const [tuned, plain] = model.monitors;
+  assert.equal(tuned?.waitAfterStartMs, 30_000);
+  assert.equal(tuned?.delayWarning, 80);
+  assert.equal(tuned?.recovery.resetAfterMs, 600_000);
+  assert.equal('waitAfterStart' in (tuned?.params ?? {}), false, 'a common key leaked into params');
+  assert.equal('delayWarning' in (tuned?.params ?? {}), false, 'a common key leaked into params');
+  assert.equal(plain?.waitAfterStartMs, undefined);
+  assert.equal(plain?.delayWarning, undefined);
+  assert.equal(plain?.recovery.resetAfterMs, undefined);
+  const refused = loadConfigText(
+    `
+cluster: {name: semantics}
+servers: [{name: a, lan: [10.0.0.1]}]
+groups: [{name: g, resources: [{name: r, type: exec, start: /bin/r}]}]
+monitors: [{name: m, type: custom, script: /bin/c, target: g/r, delayWarning: 150}]
+`,
+    'test.yaml',
+  );
+  assert.equal(refused.ok, false);
+  assert.match(
+    refused.ok ? '' : refused.problems.map((p) => `${p.path}: ${p.message}`).join('\n'),
+    /monitors\[0\]\.delayWarning: .*100/,
+  );
+});

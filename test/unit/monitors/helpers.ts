@@ -25,12 +25,13 @@ export interface Result {
   ok: boolean;
   detail: string;
   at: number;
+  warning?: boolean;
 }
 
 export function collectResults() {
   const results: Result[] = [];
-  const onResult = (monitor: string, ok: boolean, detail: string) =>
-    results.push({ monitor, ok, detail, at: performance.now() });
+  const onResult = (monitor: string, ok: boolean, detail: string, warning?: boolean) =>
+    results.push({ monitor, ok, detail, at: performance.now(), ...(warning ? { warning } : {}) });
   return { results, onResult };
 }
 

@@ -189,3 +189,31 @@ test('a monitor type without a driver stops the scheduler from being built', () 
     /monitor type nosuch has no driver yet; types with drivers: .*pid/,
   );
 });
+
+test('delayWarning: an ok check slower than that share of the timeout passes with a warning', async (t) => {
+  const delays: Record<string, number> = { quick: 0, slow: 120 };
+  const drivers = fakeDrivers({
+    quick: async () => ({ ok: true, detail: 'fine' }),
+    slow: async () => {
+      await new Promise((resolve) => setTimeout(resolve, delays.slow));
+      return { ok: true, detail: 'fine' };
+    },
+  });
+  const monitors = [
+    monitorModel('quick', { intervalMs: 1000, timeoutMs: 400, delayWarning: 80 }),
+    // 25% of 400 ms is 100 ms: the 120 ms check is slow.
+    monitorModel('slow', { intervalMs: 1000, timeoutMs: 400, delayWarning: 25 }),
+  ];
+  const { scheduler, results } = schedulerFor(t, monitors, drivers);
+  scheduler.setActive(['quick', 'slow']);
+  await waitFor(() => results.some((r) => r.monitor === 'slow'), 'a result of slow');
+  await waitFor(() => results.some((r) => r.monitor === 'quick'), 'a result of quick');
+  const slow = results.find((r) => r.monitor === 'slow');
+  const quick = results.find((r) => r.monitor === 'quick');
+  assert.equal(slow?.ok, true);
+  assert.equal(slow?.warning, true);
+  assert.match(slow?.detail ?? '', /^fine \(slow: took \d+ ms, warning above 100 ms\)$/);
+  assert.equal(quick?.ok, true);
+  assert.notEqual(quick?.warning, true, 'a quick check warned');
+  assert.equal(quick?.detail, 'fine');
+});
