@@ -42,12 +42,14 @@ export function buildTimeline(context: TimelineContext, lines: LogLine[]): Timel
   };
   add('injected', injected, str(injected.fields.message));
 
-  const detectedKind = context.kind === 'heartbeat-loss' ? 'server-down' : 'monitor-error';
-  const detected = after.find(
-    (l) =>
-      l.event === 'alert' &&
-      l.fields.kind === detectedKind &&
-      (context.kind === 'heartbeat-loss' || l.server === context.source),
+  // A monitor's error where the group ran; or a peer losing the silent server.
+  const detected = after.find((l) =>
+    context.kind === 'heartbeat-loss'
+      ? l.event === 'alert' &&
+        l.fields.kind === 'server-down' &&
+        l.server !== context.faultServer &&
+        str(l.fields.message).endsWith(` ${context.faultServer}`)
+      : l.event === 'alert' && l.fields.kind === 'monitor-error' && l.server === context.source,
   );
   add('detected', detected, str(detected?.fields.message));
 

@@ -108,6 +108,9 @@ test('heartbeat-loss: the server of web goes silent, loses, and web starts elsew
     'stopped on the silent server',
   );
   assert.notEqual(drill.timeline.find((t) => t.step === 'started')?.server, source);
+  const detected = drill.timeline.find((t) => t.step === 'detected');
+  assert.notEqual(detected?.server, source, 'a peer of the silent server detected it');
+  assert.match(detected?.detail ?? '', new RegExp(`lost every heartbeat link to ${source}`));
   await cluster.healthy(40_000);
 });
 
