@@ -39,7 +39,13 @@ const POLL_MS = 300;
 const CLIENT_SLACK_MS = 90_000;
 
 async function list(args: string[], output: Output): Promise<number> {
-  if (args.length > 0 && args[0] !== '--help') throw new UsageError(`unexpected argument "${args[0]}"`);
+  // Agent options are accepted (and unused): the list is the same for every cluster.
+  const { values, positionals } = parseCommandArgs(args, agentOptions);
+  if (values.help) {
+    output.out(usage);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   for (const kind of DRILL_KINDS)
     output.out(`${kind.padEnd(16)} target: ${DRILLS[kind].target.padEnd(9)} ${DRILLS[kind].effect}`);
   return EXIT.ok;

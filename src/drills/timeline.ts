@@ -53,7 +53,10 @@ export function buildTimeline(context: TimelineContext, lines: LogLine[]): Timel
   );
   add('detected', detected, str(detected?.fields.message));
 
-  const np = after.find((l) => l.event === 'np-decision');
+  // The decision of a server that stayed (it lets the group move), else the first one.
+  const np =
+    after.find((l) => l.event === 'np-decision' && l.server !== context.faultServer) ??
+    after.find((l) => l.event === 'np-decision');
   if (np) add('np-decided', np, `${str(np.fields.verdict)}: ${str(np.fields.reason)}`.trim());
 
   if (context.group !== null && context.source !== null) {
