@@ -90,9 +90,13 @@ test('process-stop: the service process is killed; web recovers and checks green
   const source = await webServer();
   const pid = cluster.servicePid(source, 'web', 'web-service');
   assert.ok(pid);
-  const { drill } = await runDrill(['process-stop', '--target', 'web/web-service', '--duration', '5'], 's1');
+  const { drill } = await runDrill(
+    ['process-stop', '--target', 'web/web-service', '--duration', '5', '--url', cluster.webUrl],
+    's1',
+  );
   assert.equal(drill.state, 'done', drill.message);
   assert.equal(isProcessRunning(pid), false, 'the old service process is gone');
+  assert.match(drill.timeline.find((t) => t.step === 'green')?.detail ?? '', /answered 200/);
   checkAgainstLogs(drill, ['injected', 'detected', 'stopped', 'started', 'green']);
   await cluster.healthy(30_000);
 });
