@@ -201,6 +201,7 @@ export class Agent {
    */
   async stop(deadlineMs = this.shutdownDeadlineMs()): Promise<void> {
     if (this.stopped) return;
+    this.drills.close();
     this.faults.revertAll('agent stopping');
     this.feed({ type: 'shutdown', now: this.now() });
     const end = Date.now() + deadlineMs;

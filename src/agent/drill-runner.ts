@@ -29,6 +29,7 @@ export class DrillRunner {
   private readonly drills = new Map<string, DrillState>();
   private current: { state: DrillState; context: TimelineContext; url?: string; stop: boolean } | null = null;
   private count = 0;
+  private closed = false;
 
   constructor(private readonly deps: DrillRunnerDeps) {}
 
@@ -92,6 +93,12 @@ export class DrillRunner {
     await this.deps.revertFault(state.faultServer, id);
     if (this.current?.state === state) this.current.stop = true;
     return state;
+  }
+
+  /** The agent is stopping: end the drill being followed (its fault is taken back by the agent). */
+  close(): void {
+    this.closed = true;
+    if (this.current) this.current.stop = true;
   }
 
   /** Where the fault goes and which group should move. */
@@ -163,13 +170,12 @@ export class DrillRunner {
     const { state } = run;
     const end = Date.now() + state.durationSeconds * 1000 + GRACE_MS;
     try {
-      while (Date.now() < end) {
+      while (Date.now() < end && !this.closed) {
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         state.timeline = buildTimeline(run.context, await this.collect());
         const has = (step: string) => state.timeline.some((s) => s.step === step);
         if (!has('green')) await this.checkService(run);
         if (has('reverted') && (has('green') || run.stop || state.group === null)) break;
-        if (has('reverted') && Date.now() > end - GRACE_MS + 15_000) break;
       }
       const has = (step: string) => state.timeline.some((s) => s.step === step);
       state.state = run.stop ? 'stopped' : has('green') || state.group === null ? 'done' : 'failed';
