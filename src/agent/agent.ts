@@ -31,6 +31,9 @@ import type { ProcessTable } from '../resources/process-table.js';
 import { NpGatherer } from './np-gatherer.js';
 import { DrasticActions } from './drastic-actions.js';
 import { DEFAULT_FENCE_COMMANDS } from '../config/defaults.js';
+import { DrillFaults, DUMMY_FAILURE_DETAIL, type Fault } from './drill-faults.js';
+import { DrillRunner } from './drill-runner.js';
+import type { DrillRequest, DrillState } from '../drills/types.js';
 
 /** Messages on the peer channel: engine traffic, and what only agents exchange. */
 export type PeerEnvelope =
@@ -72,6 +75,9 @@ export class Agent {
   private readonly monitors: MonitorScheduler;
   private readonly npGatherer: NpGatherer;
   private readonly drasticActions: DrasticActions;
+  /** Faults drills inject here, and the drills run from here. */
+  private readonly faults: DrillFaults;
+  private readonly drills: DrillRunner;
   /** Reports of outside tools for message monitors (`vigil report`). */
   private readonly reports = new ReportBoard();
   private readonly statusListeners = new Set<() => void>();
@@ -128,7 +134,11 @@ export class Agent {
         lastReport: (name) => this.reports.last(name),
         onReport: (name, listener) => this.reports.on(name, listener),
       },
-      onResult: (monitor, ok, detail, warning) => {
+      onResult: (monitor, checkOk, checkDetail, warning) => {
+        // A drill's dummy failure replaces the real result until it is taken back.
+        const dummy = this.faults.hasDummyFailure(monitor);
+        const ok = dummy ? false : checkOk;
+        const detail = dummy ? DUMMY_FAILURE_DETAIL : checkDetail;
         this.lastResults.set(monitor, { ok, detail, at: new Date() });
         this.feed({
           type: 'monitor-result',
@@ -136,9 +146,22 @@ export class Agent {
           monitor,
           ok,
           detail,
-          ...(warning ? { warning } : {}),
+          ...(warning && !dummy ? { warning } : {}),
         });
       },
+    });
+    this.faults = new DrillFaults(parts.logger, parts.stateDir);
+    this.drills = new DrillRunner({
+      self: parts.self,
+      model: parts.model,
+      logger: parts.logger,
+      view: () => this.engine.view(),
+      applyFault: (server, fault) => this.applyFault(server, fault),
+      revertFault: async (server, drill) => {
+        await this.onServer(server, { type: 'drill-revert', drill });
+      },
+      logTail: (server, lines) => this.logTail(server, lines),
+      snapshot: (server) => this.nodeSnapshot(server),
     });
   }
 
@@ -166,9 +189,10 @@ export class Agent {
   start(): void {
     const { links, peers, model } = this.parts;
     for (const link of links) {
-      link.onHeartbeat((from, linkId, body) =>
-        this.feed({ type: 'message', now: this.now(), from, link: linkId, message: body }),
-      );
+      link.onHeartbeat((from, linkId, body) => {
+        if (this.faults.heartbeatsMuted) return; // a heartbeat-loss drill
+        this.feed({ type: 'message', now: this.now(), from, link: linkId, message: body });
+      });
     }
     peers.onMessage((from, envelope) => this.onPeerMessage(from, envelope as PeerEnvelope));
     peers.onPeerState((peer, state) => {
@@ -198,6 +222,8 @@ export class Agent {
    */
   async stop(deadlineMs = this.shutdownDeadlineMs()): Promise<void> {
     if (this.stopped) return;
+    this.drills.close();
+    this.faults.revertAll('agent stopping');
     this.feed({ type: 'shutdown', now: this.now() });
     const end = Date.now() + deadlineMs;
     while (Date.now() < end && this.engine.view().resources.some((r) => r.state !== 'offline')) {
@@ -259,6 +285,7 @@ export class Agent {
     switch (output.type) {
       case 'send':
         if (output.message.kind === 'heartbeat') {
+          if (this.faults.heartbeatsMuted) return false; // a heartbeat-loss drill
           for (const link of links) link.sendHeartbeat(output.message);
           return false;
         }
@@ -354,7 +381,9 @@ export class Agent {
   }
 
   private async onPeerRequest(body: unknown): Promise<unknown> {
-    const request = body as { type?: string; lines?: number; offset?: number };
+    const request = body as { type?: string; lines?: number; offset?: number; fault?: Fault; drill?: string };
+    if (request?.type === 'drill-fault' && request.fault) return this.faults.apply(request.fault);
+    if (request?.type === 'drill-revert') return this.revertLocal(request);
     if (request?.type === 'log-tail')
       return this.localLogLines(Math.min(10_000, Math.max(0, Number(request.lines) || 100)));
     if (request?.type === 'log-chunk') return this.localLogChunk(Math.max(0, Number(request.offset) || 0));
@@ -373,7 +402,7 @@ export class Agent {
     for (const [reason, count] of Object.entries(this.parts.peers.counters())) {
       if (count > 0) dropped[`peer-${reason}`] = (dropped[`peer-${reason}`] ?? 0) + count;
     }
-    return buildStatus({
+    const status = buildStatus({
       model: this.parts.model,
       view: this.engine.view(),
       wallTime: (ms) => this.wallTime(ms),
@@ -387,6 +416,97 @@ export class Agent {
       linkEnds: this.parts.links.map((link) => link.local()),
       peerChannels: this.parts.peers.statuses(),
     });
+    for (const monitor of status.monitors)
+      if (this.faults.hasDummyFailure(monitor.name)) monitor.dummyFailure = true;
+    return status;
+  }
+
+  // ---- drills --------------------------------------------------------------------------------------
+
+  /** Runs `request` on `server`: here directly, elsewhere over the peer channel. */
+  private async onServer(
+    server: string,
+    request: { type: string; [key: string]: unknown },
+  ): Promise<unknown> {
+    if (server === this.parts.self) return this.onPeerRequest(request);
+    this.checkServer(server);
+    return this.parts.peers.request(server, request, PEER_REQUEST_MS);
+  }
+
+  private async applyFault(server: string, fault: Fault): Promise<string> {
+    return (await this.onServer(server, { type: 'drill-fault', fault })) as string;
+  }
+
+  private revertLocal(request: { drill?: string; monitor?: string }): number {
+    if (typeof request.drill === 'string') return this.faults.revertDrill(request.drill, 'on demand');
+    if (typeof (request as { monitor?: unknown }).monitor === 'string')
+      return this.faults.revertDummy(request.monitor as string, 'switched off');
+    return 0;
+  }
+
+  async drillStart(request: DrillRequest, operator: string): Promise<DrillState> {
+    const state = await this.drills.start(request, operator);
+    this.audit(operator, 'drill.start', request, true, state.id);
+    return state;
+  }
+
+  async drillStop(id: string, operator: string): Promise<DrillState> {
+    const state = await this.drills.stop(id, operator);
+    this.audit(operator, 'drill.stop', { id }, true, state.state);
+    return state;
+  }
+
+  drillGet(id: string): DrillState {
+    return this.drills.get(id);
+  }
+
+  /**
+   * `vigil monitor dummy-failure`: on, on the server where the monitor's group is active (or
+   * `server`); off, on every server that answers.
+   */
+  async dummyFailure(monitor: string, on: boolean, server: string | undefined, operator: string) {
+    const model = this.parts.model.monitors.find((m) => m.name === monitor);
+    let reply: { ok: boolean; message: string };
+    if (!model) {
+      reply = {
+        ok: false,
+        message: `no monitor ${monitor}; monitors: ${this.parts.model.monitors.map((m) => m.name).join(', ')}`,
+      };
+    } else if (on) {
+      const group = model.recovery.target.group;
+      const where = server ?? this.engine.view().groups.find((g) => g.name === group)?.server ?? undefined;
+      if (where === undefined) {
+        reply = {
+          ok: false,
+          message: `group ${group} of ${monitor} is not active anywhere; name a server with --server`,
+        };
+      } else {
+        await this.applyFault(where, {
+          drill: 'manual',
+          kind: 'dummy-failure',
+          target: monitor,
+          durationMs: 0,
+        });
+        reply = {
+          ok: true,
+          message: `monitor ${monitor} reports "${DUMMY_FAILURE_DETAIL}" on ${where} until switched off`,
+        };
+      }
+    } else {
+      const cleared: string[] = [];
+      for (const s of this.parts.model.servers) {
+        const count = await this.onServer(s.name, { type: 'drill-revert', monitor }).catch(() => 0);
+        if (Number(count) > 0) cleared.push(s.name);
+      }
+      reply = {
+        ok: true,
+        message: cleared.length
+          ? `dummy failure of ${monitor} switched off on ${cleared.join(', ')}`
+          : `monitor ${monitor} had no dummy failure on any server that answered`,
+      };
+    }
+    this.audit(operator, 'monitor.dummy-failure', { monitor, on, server }, reply.ok, reply.message);
+    return reply;
   }
 
   onStatusChange(listener: () => void): () => void {

@@ -7,6 +7,7 @@ import { configCommand } from './config.js';
 import { consoleCommand } from './console.js';
 import { demoCommand } from './demo.js';
 import { diskCommand } from './disk.js';
+import { drillCommand } from './drill.js';
 import { groupCommand } from './group.js';
 import { keyCommand } from './key.js';
 import { logsCommand } from './logs.js';
@@ -34,6 +35,7 @@ export const commands: Command[] = [
   bridgeCommand,
   witnessCommand,
   reportCommand,
+  drillCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

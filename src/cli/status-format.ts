@@ -115,8 +115,9 @@ function monitorRows(status: StatusSnapshot, style: Style): Row[] {
   return status.monitors.map((monitor) => {
     const { limits } = monitor;
     const ladder = `fails ${monitor.failures}/${limits.retries} · reactivate ${monitor.reactivations}/${limits.reactivate} · failover ${monitor.failovers}/${limits.failover} → ${limits.final}`;
-    const state =
+    const base =
       monitor.suspended && monitor.state !== 'suspended' ? `${monitor.state} (suspended)` : monitor.state;
+    const state = monitor.dummyFailure ? `${base} (dummy failure)` : base;
     const last = monitor.last
       ? `last ${monitor.last.ok ? 'ok' : 'failed'} ${clock(monitor.last.at)}${monitor.last.detail ? `: ${monitor.last.detail}` : ''}`
       : 'not checked yet';

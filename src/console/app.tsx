@@ -11,6 +11,7 @@ import { PALETTE_COMMANDS, parsePalette, type PaletteResult, type Watch } from '
 import type { Theme } from './theme.js';
 import { AlertsView, filterAlerts } from './views/alerts.js';
 import { CollectView, useCollect } from './views/collect.js';
+import { DrillView, useDrill } from './views/drill.js';
 import { HeartbeatView } from './views/heartbeat.js';
 import { LogsView, filterLogs } from './views/logs.js';
 import { TreeView, treeRows } from './views/tree.js';
@@ -29,6 +30,8 @@ export interface AppProps {
   bell?: () => void;
   /** How long to wait for the outcome of an action before saying so. */
   outcomeTimeoutMs?: number;
+  /** How long a drill's fault lasts (default 30 s). */
+  drillSeconds?: number;
 }
 
 type Mode =
@@ -97,6 +100,9 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
   const seenCritical = useRef<Set<string> | undefined>(undefined);
   const [unseenCritical, setUnseenCritical] = useState(0);
   const collect = useCollect(store);
+  const viewNow = useRef(model.view);
+  viewNow.current = model.view;
+  const drill = useDrill(store, () => viewNow.current, props.drillSeconds);
 
   const tree = useMemo(() => treeRows(model, filters.tree), [model, filters.tree]);
   const alerts = useMemo(() => filterAlerts(model.alerts, filters.alerts), [model.alerts, filters.alerts]);
@@ -274,6 +280,7 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
       if (key.escape || input === '?' || input === 'q') setMode({ kind: 'normal' });
       return;
     }
+    if (drill.handleKey(input, key)) return;
     const binding = findBinding(pane, readOnly, input, key);
     if (!binding) return;
     // Functional update: keys can arrive faster than renders, and each must move from the latest row.
@@ -332,6 +339,13 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
       case 'palette':
         setMode({ kind: 'input', purpose: 'palette', text: '' });
         return;
+      case 'drill':
+        setMessage(drill.open());
+        return;
+      case 'drill-save':
+      case 'drill-stop':
+        setMessage(`${binding.keys}: only in the drill view (D)`);
+        return;
       case 'log-node': {
         const names = model.nodes.map((node) => node.name);
         const index = logNode === undefined ? -1 : names.indexOf(logNode);
@@ -365,6 +379,8 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
       >
         {mode.kind === 'help' ? (
           <Help readOnly={readOnly} />
+        ) : drill.state ? (
+          <DrillView state={drill.state} />
         ) : collect.state ? (
           <CollectView state={collect.state} />
         ) : detail ? (

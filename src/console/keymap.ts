@@ -25,7 +25,10 @@ export type KeyAction =
   | 'suspend-resume'
   | 'ack'
   | 'ack-all'
-  | 'log-node';
+  | 'log-node'
+  | 'drill'
+  | 'drill-save'
+  | 'drill-stop';
 
 export interface KeyBinding {
   action: KeyAction;
@@ -121,6 +124,27 @@ export const KEYMAP: KeyBinding[] = [
     panes: ['logs'],
     hint: true,
     match: (i) => i === 'n',
+  },
+  {
+    action: 'drill',
+    keys: 'D',
+    description: 'failover drill: pick a drill and a target, confirm, watch its timeline',
+    changes: true,
+    hint: true,
+    match: (i) => i === 'D',
+  },
+  {
+    action: 'drill-save',
+    keys: 'w',
+    description: 'drill view: save the report (Markdown and JSON)',
+    match: (i) => i === 'w',
+  },
+  {
+    action: 'drill-stop',
+    keys: 'x',
+    description: 'drill view: stop the drill (take the fault back now)',
+    changes: true,
+    match: (i) => i === 'x',
   },
   { action: 'help', keys: '?', description: 'help: every key', hint: true, match: (i) => i === '?' },
   { action: 'quit', keys: 'q', description: 'quit (also Ctrl-C)', hint: true, match: (i) => i === 'q' },

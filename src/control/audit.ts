@@ -18,7 +18,14 @@ export interface AuditEntry {
 }
 
 /** The calls that change state and are therefore audited. */
-export const AUDITED_METHODS: ReadonlySet<string> = new Set(['command', 'alerts.ack', 'monitor.report']);
+export const AUDITED_METHODS: ReadonlySet<string> = new Set([
+  'command',
+  'alerts.ack',
+  'monitor.report',
+  'monitor.dummy-failure',
+  'drill.start',
+  'drill.stop',
+]);
 
 export class AuditLog {
   constructor(

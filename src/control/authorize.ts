@@ -16,6 +16,7 @@ const READ_ONLY = new Set([
   'alerts.list',
   'alerts.subscribe',
   'logs.tail',
+  'drill.get',
 ]);
 
 /** Log collection (vigil logs collect): whole logs, snapshots and the redacted config. */
@@ -43,6 +44,8 @@ export function requirement(method: string, params: unknown): { what: string; ne
   if (method === 'alerts.ack') return { what: 'acknowledge alerts', needs: 'operator' };
   if (COLLECT.has(method)) return { what: 'collect logs', needs: 'operator' };
   if (method === 'monitor.report') return { what: 'report monitor results', needs: 'operator' };
+  if (method === 'monitor.dummy-failure') return { what: 'switch dummy failures', needs: 'operator' };
+  if (method === 'drill.start' || method === 'drill.stop') return { what: 'run drills', needs: 'operator' };
   if (method === 'command') {
     const command = isRecord(params) ? params.command : undefined;
     const op = isRecord(command) && typeof command.op === 'string' ? command.op : undefined;

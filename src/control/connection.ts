@@ -205,6 +205,16 @@ export class Connection {
     );
   }
 
+  /** A drill method of the backend, bound; refused when the backend has no drills. */
+  private drillBackend<K extends 'dummyFailure' | 'drillStart' | 'drillStop' | 'drillGet'>(
+    name: K,
+  ): NonNullable<ControlBackend[K]> {
+    const method = this.backend[name];
+    if (typeof method !== 'function')
+      throw new ControlError(ErrorCode.Refused, `this agent (${this.backend.serverName}) runs no drills`);
+    return (method as (...args: unknown[]) => unknown).bind(this.backend) as NonNullable<ControlBackend[K]>;
+  }
+
   private readonly handlers: Handlers = {
     hello: async ({ protocol }) => {
       if (protocol !== PROTOCOL_VERSION)
@@ -262,6 +272,27 @@ export class Connection {
       if (!outcome.ok) throw new ControlError(ErrorCode.Refused, outcome.message);
       return { result: { message: outcome.message } };
     },
+    'monitor.dummy-failure': async ({ monitor, on, server }) => {
+      const outcome = await this.drillBackend('dummyFailure')(monitor, on, server, this.operator);
+      this.options.logger.info('control-call', {
+        operator: this.operator,
+        method: 'monitor.dummy-failure',
+        monitor,
+        on,
+        ok: outcome.ok,
+      });
+      if (!outcome.ok) throw new ControlError(ErrorCode.Refused, outcome.message);
+      return { result: { message: outcome.message } };
+    },
+    'drill.start': async (request) => ({
+      result: await refusedOnError(() => this.drillBackend('drillStart')(request, this.operator)),
+    }),
+    'drill.stop': async ({ id }) => ({
+      result: await refusedOnError(() => this.drillBackend('drillStop')(id, this.operator)),
+    }),
+    'drill.get': async ({ id }) => ({
+      result: await refusedOnError(async () => this.drillBackend('drillGet')(id)),
+    }),
     'alerts.subscribe': async () => {
       const early = this.earlyEvents<AlertEntry>('alerts', 'alert', (listener) =>
         this.backend.onAlert(listener),
@@ -393,5 +424,15 @@ export class Connection {
     this.outbox.discard();
     this.stopSubscriptions();
     this.onClosed(this);
+  }
+}
+
+/** A drill refused by the agent (unknown target, one already running …) is a refusal, not a crash. */
+async function refusedOnError<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ControlError) throw error;
+    throw new ControlError(ErrorCode.Refused, (error as Error).message);
   }
 }

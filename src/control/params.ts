@@ -4,6 +4,7 @@ import type { OperatorCommand } from '../engine/io.js';
 import { ControlError } from './errors.js';
 import { isRecord } from './messages.js';
 import { ErrorCode, type MethodName, type Methods } from './protocol.js';
+import { DRILL_KINDS, isDrillKind, MAX_DRILL_SECONDS, type DrillRequest } from '../drills/types.js';
 
 export const METHOD_NAMES = Object.keys({
   hello: true,
@@ -18,6 +19,10 @@ export const METHOD_NAMES = Object.keys({
   'logs.snapshot': true,
   'config.get': true,
   'monitor.report': true,
+  'monitor.dummy-failure': true,
+  'drill.start': true,
+  'drill.stop': true,
+  'drill.get': true,
 } satisfies Record<MethodName, true>) as MethodName[];
 
 export const MAX_TAIL_LINES = 10_000;
@@ -101,7 +106,30 @@ const checkers: { [M in MethodName]: Checker<M> } = {
     const text = optionalString(params, 'text', MAX_NOTE_CHARS);
     return text === undefined ? { monitor, ok } : { monitor, ok, text };
   },
+  'monitor.dummy-failure'(params) {
+    allowOnly(params, ['monitor', 'on', 'server'], 'monitor.dummy-failure');
+    const monitor = params.monitor;
+    if (typeof monitor !== 'string' || monitor === '') throw invalid('monitor', 'a monitor name', monitor);
+    const on = params.on;
+    if (typeof on !== 'boolean') throw invalid('on', 'true or false', on);
+    const server = optionalString(params, 'server');
+    return server === undefined ? { monitor, on } : { monitor, on, server };
+  },
+  'drill.start': (params) => checkDrillRequest(params),
+  'drill.stop'(params) {
+    allowOnly(params, ['id'], 'drill.stop');
+    return { id: requiredId(params.id) };
+  },
+  'drill.get'(params) {
+    allowOnly(params, ['id'], 'drill.get');
+    return { id: requiredId(params.id) };
+  },
 };
+
+function requiredId(id: unknown): string {
+  if (typeof id !== 'string' || id === '') throw invalid('id', 'a drill id', id);
+  return id;
+}
 
 /** `params` as sent (absent, or anything); returns them checked, or throws InvalidParams. */
 export function checkParams<M extends MethodName>(method: M, params: unknown): Methods[M]['params'] {
@@ -214,4 +242,31 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function checkDrillRequest(params: Record<string, unknown>): DrillRequest {
+  allowOnly(params, ['kind', 'target', 'durationSeconds', 'url', 'signal'], 'drill.start');
+  const { kind, target, durationSeconds, signal } = params;
+  if (typeof kind !== 'string' || !isDrillKind(kind))
+    throw invalid('kind', `one of ${DRILL_KINDS.join(', ')}`, kind);
+  if (typeof target !== 'string' || target === '')
+    throw invalid('target', 'a monitor, server or resource name', target);
+  if (
+    typeof durationSeconds !== 'number' ||
+    !Number.isInteger(durationSeconds) ||
+    durationSeconds < 1 ||
+    durationSeconds > MAX_DRILL_SECONDS
+  )
+    throw invalid('durationSeconds', `whole seconds from 1 to ${MAX_DRILL_SECONDS}`, durationSeconds);
+  const request: DrillRequest = { kind, target, durationSeconds };
+  const url = optionalString(params, 'url');
+  if (url !== undefined) {
+    if (!/^https?:\/\//.test(url)) throw invalid('url', 'an http:// or https:// URL', url);
+    request.url = url;
+  }
+  if (signal !== undefined) {
+    if (signal !== 'SIGKILL' && signal !== 'SIGSTOP') throw invalid('signal', 'SIGKILL or SIGSTOP', signal);
+    request.signal = signal;
+  }
+  return request;
 }

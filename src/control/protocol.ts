@@ -8,6 +8,7 @@ import type {
   OperatorCommand,
 } from '../engine/io.js';
 import type { FinalAction } from '../engine/model.js';
+import type { DrillRequest, DrillState } from '../drills/types.js';
 
 /** 2 added logs.collect, logs.snapshot and config.get (log collection). */
 export const PROTOCOL_VERSION = 2;
@@ -103,6 +104,8 @@ export interface StatusSnapshot {
     failovers: number;
     limits: { retries: number; reactivate: number; failover: number; final: FinalAction };
     last: { ok: boolean; detail: string; at: string } | null;
+    /** Set on the server where a drill's dummy failure makes the monitor report an error. */
+    dummyFailure?: boolean;
   }[];
   /** Dropped inter-node frames by reason (forged, replayed, stale, truncated, oversized, unknown-sender …). */
   dropped: Record<string, number>;
@@ -188,6 +191,17 @@ export interface Methods {
   'config.get': { params: Record<string, never>; result: RedactedConfig };
   /** An outside tool's result for a message monitor on the answering server (`vigil report`). */
   'monitor.report': { params: { monitor: string; ok: boolean; text?: string }; result: { message: string } };
+  /** Switches a monitor's dummy failure on (where its group is active, or `server`) or off (everywhere). */
+  'monitor.dummy-failure': {
+    params: { monitor: string; on: boolean; server?: string };
+    result: { message: string };
+  };
+  /** Starts a failover drill; follow it with drill.get. */
+  'drill.start': { params: DrillRequest; result: DrillState };
+  /** Takes the drill's fault back now. */
+  'drill.stop': { params: { id: string }; result: DrillState };
+  /** The drill's state and live timeline. */
+  'drill.get': { params: { id: string }; result: DrillState };
 }
 
 export type MethodName = keyof Methods;
@@ -223,4 +237,14 @@ export interface ControlBackend {
     text: string,
     operator: string,
   ): Promise<{ ok: boolean; message: string }>;
+  /** Drills (absent from backends without them: the call is then refused). */
+  dummyFailure?(
+    monitor: string,
+    on: boolean,
+    server: string | undefined,
+    operator: string,
+  ): Promise<{ ok: boolean; message: string }>;
+  drillStart?(request: DrillRequest, operator: string): Promise<DrillState>;
+  drillStop?(id: string, operator: string): Promise<DrillState>;
+  drillGet?(id: string): DrillState;
 }

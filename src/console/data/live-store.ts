@@ -2,10 +2,18 @@
 // reconnecting on its own; the store merges their states into one immutable snapshot per change.
 import type { NodeProgress } from '../../collect/collect.js';
 import { collectToFile } from '../../collect/to-file.js';
+import { writeReport } from '../../drills/report.js';
 import type { ControlClient } from '../../control/client.js';
 import type { AlertEntry, LogLine } from '../../control/protocol.js';
 import type { NodeSource } from './node-source.js';
-import type { ClusterRequest, CollectOutcome, ConsoleData, ConsoleStore, NodeData } from './types.js';
+import type {
+  ClusterRequest,
+  CollectOutcome,
+  ConsoleData,
+  ConsoleStore,
+  DrillCalls,
+  NodeData,
+} from './types.js';
 
 const RETRY_MS = 1000;
 const MAX_LOG_LINES = 1000;
@@ -136,6 +144,13 @@ export class LiveStore implements ConsoleStore {
     if (!feed?.client) throw new Error('no node of the cluster is reachable from this console');
     return feed.client;
   }
+
+  readonly drill: DrillCalls = {
+    start: (request) => this.connectedClient().call('drill.start', request),
+    get: (id) => this.connectedClient().call('drill.get', { id }),
+    stop: (id) => this.connectedClient().call('drill.stop', { id }),
+    save: (drill) => writeReport(drill, this.options.collectDir ?? process.cwd()).markdown,
+  };
 
   async collect(onProgress: (progress: NodeProgress) => void): Promise<CollectOutcome> {
     const { path, collection } = await collectToFile(this.connectedClient(), {

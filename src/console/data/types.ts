@@ -2,6 +2,7 @@
 import type { NodeProgress } from '../../collect/collect.js';
 import type { AlertEntry, LogLine, StatusSnapshot } from '../../control/protocol.js';
 import type { OperatorCommand } from '../../engine/io.js';
+import type { DrillRequest, DrillState } from '../../drills/types.js';
 
 export type ConnectionState =
   { kind: 'connecting' } | { kind: 'connected' } | { kind: 'unreachable'; reason: string };
@@ -34,7 +35,17 @@ export interface ConsoleStore {
   send(request: ClusterRequest): Promise<string>;
   /** :collect: every server's logs into a bundle file, through a connected node; absent: not offered. */
   collect?(onProgress: (progress: NodeProgress) => void): Promise<CollectOutcome>;
+  /** Failover drills through a connected node; absent: not offered. */
+  drill?: DrillCalls;
   close(): void;
+}
+
+/** The drill calls of the control API, and writing the report (returns the Markdown file's path). */
+export interface DrillCalls {
+  start(request: DrillRequest): Promise<DrillState>;
+  get(id: string): Promise<DrillState>;
+  stop(id: string): Promise<DrillState>;
+  save(drill: DrillState): string;
 }
 
 /** What :collect wrote. */
