@@ -8,6 +8,9 @@ import type {
   OperatorCommand,
 } from '../engine/io.js';
 import type { FinalAction } from '../engine/model.js';
+import type { LatenessSummary } from '../monitors/lateness.js';
+
+export type { LatenessSummary } from '../monitors/lateness.js';
 
 /** 2 added logs.collect, logs.snapshot and config.get (log collection). */
 export const PROTOCOL_VERSION = 2;
@@ -181,6 +184,8 @@ export interface Methods {
   'config.get': { params: Record<string, never>; result: RedactedConfig };
   /** An outside tool's result for a message monitor on the answering server (`vigil report`). */
   'monitor.report': { params: { monitor: string; ok: boolean; text?: string }; result: { message: string } };
+  /** How late scheduled monitor checks started on the answering server; `reset` starts a new count after reading. */
+  'monitors.lateness': { params: { reset?: boolean }; result: LatenessSummary };
 }
 
 export type MethodName = keyof Methods;
@@ -216,4 +221,6 @@ export interface ControlBackend {
     text: string,
     operator: string,
   ): Promise<{ ok: boolean; message: string }>;
+  /** The monitor scheduler's lateness figures; `reset` clears them after reading. */
+  monitorLateness(reset: boolean): LatenessSummary;
 }
