@@ -26,7 +26,7 @@ import type { PeerChannel } from './peer-channel.js';
 import { ResourceRunner } from './resource-runner.js';
 import { buildStatus } from './status.js';
 import { ReportBoard } from '../monitors/report-board.js';
-import { MonitorScheduler } from '../monitors/scheduler.js';
+import { MonitorScheduler, type LatenessSummary } from '../monitors/scheduler.js';
 import type { ProcessTable } from '../resources/process-table.js';
 import { NpGatherer } from './np-gatherer.js';
 import { DrasticActions } from './drastic-actions.js';
@@ -550,6 +550,12 @@ export class Agent {
     }
     this.audit(operator, 'monitor.report', { monitor, ok, text }, reply.ok, reply.message);
     return reply;
+  }
+
+  monitorLateness(reset: boolean): LatenessSummary {
+    const summary = this.monitors.lateness();
+    if (reset) this.monitors.resetLateness();
+    return summary;
   }
 
   alerts(): AlertEntry[] {

@@ -46,6 +46,11 @@ export function requirement(method: string, params: unknown): { what: string; ne
   if (method === 'monitor.report') return { what: 'report monitor results', needs: 'operator' };
   if (method === 'monitor.dummy-failure') return { what: 'switch dummy failures', needs: 'operator' };
   if (method === 'drill.start' || method === 'drill.stop') return { what: 'run drills', needs: 'operator' };
+  // Reading is harmless; a reset would hide figures another operator is collecting.
+  if (method === 'monitors.lateness')
+    return isRecord(params) && params.reset === true
+      ? { what: 'reset monitor lateness figures', needs: 'operator' }
+      : { what: `call ${method}`, needs: 'viewer' };
   if (method === 'command') {
     const command = isRecord(params) ? params.command : undefined;
     const op = isRecord(command) && typeof command.op === 'string' ? command.op : undefined;

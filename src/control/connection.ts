@@ -328,6 +328,7 @@ export class Connection {
       this.options.logger.info('control-call', { operator: this.operator, method: 'config.get' });
       return { result: this.backend.redactedConfig() };
     },
+    'monitors.lateness': async ({ reset }) => ({ result: this.backend.monitorLateness(reset === true) }),
   };
 
   private subscribeStatus(): void {

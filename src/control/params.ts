@@ -23,6 +23,7 @@ export const METHOD_NAMES = Object.keys({
   'drill.start': true,
   'drill.stop': true,
   'drill.get': true,
+  'monitors.lateness': true,
 } satisfies Record<MethodName, true>) as MethodName[];
 
 export const MAX_TAIL_LINES = 10_000;
@@ -97,6 +98,11 @@ const checkers: { [M in MethodName]: Checker<M> } = {
     return node === undefined ? {} : { node };
   },
   'config.get': (params) => noParams(params, 'config.get'),
+  'monitors.lateness'(params) {
+    allowOnly(params, ['reset'], 'monitors.lateness');
+    const reset = optionalBoolean(params, 'reset');
+    return reset === undefined ? {} : { reset };
+  },
   'monitor.report'(params) {
     allowOnly(params, ['monitor', 'ok', 'text'], 'monitor.report');
     const monitor = params.monitor;

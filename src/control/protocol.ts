@@ -9,6 +9,9 @@ import type {
 } from '../engine/io.js';
 import type { FinalAction } from '../engine/model.js';
 import type { DrillRequest, DrillState } from '../drills/types.js';
+import type { LatenessSummary } from '../monitors/lateness.js';
+
+export type { LatenessSummary } from '../monitors/lateness.js';
 
 /** 2 added logs.collect, logs.snapshot and config.get (log collection). */
 export const PROTOCOL_VERSION = 2;
@@ -202,6 +205,8 @@ export interface Methods {
   'drill.stop': { params: { id: string }; result: DrillState };
   /** The drill's state and live timeline. */
   'drill.get': { params: { id: string }; result: DrillState };
+  /** How late scheduled monitor checks started on the answering server; `reset` starts a new count after reading. */
+  'monitors.lateness': { params: { reset?: boolean }; result: LatenessSummary };
 }
 
 export type MethodName = keyof Methods;
@@ -247,4 +252,6 @@ export interface ControlBackend {
   drillStart?(request: DrillRequest, operator: string): Promise<DrillState>;
   drillStop?(id: string, operator: string): Promise<DrillState>;
   drillGet?(id: string): DrillState;
+  /** The monitor scheduler's lateness figures; `reset` clears them after reading. */
+  monitorLateness(reset: boolean): LatenessSummary;
 }

@@ -27,6 +27,8 @@ export interface StartAgentOptions {
   env?: Record<string, string>;
   /** Extra arguments after the standard ones. */
   extraArgs?: string[];
+  /** Options for node itself, before the script (e.g. --cpu-prof for a benchmark). */
+  nodeArgs?: string[];
 }
 
 export interface AgentExit {
@@ -79,7 +81,7 @@ export function startAgent(spec: AgentSpec, options: StartAgentOptions = {}): Ag
   // Its own process group: Ctrl-C in the demo's terminal reaches the demo, which stops the agents in order.
   const child = spawn(
     process.execPath,
-    [...agentArgs(spec, options.vigildPath), ...(options.extraArgs ?? [])],
+    [...(options.nodeArgs ?? []), ...agentArgs(spec, options.vigildPath), ...(options.extraArgs ?? [])],
     {
       detached: true,
       stdio: output === undefined ? 'inherit' : ['ignore', output, output],

@@ -66,6 +66,15 @@ export class Intents {
     return value?.kind === 'monitor' ? value.suspended : false;
   }
 
+  /** The suspended monitors, in one pass over the intents (for deciding about every monitor at once). */
+  suspendedMonitors(): Set<string> {
+    const suspended = new Set<string>();
+    for (const [key, record] of Object.entries(this.records))
+      if (record.value?.kind === 'monitor' && record.value.suspended && key.startsWith('monitor:'))
+        suspended.add(key.slice('monitor:'.length));
+    return suspended;
+  }
+
   private kindOf(key: string): IntentValue['kind'] | null {
     if (key === clusterKey) return 'cluster';
     if (key.startsWith('group:')) return 'group';

@@ -45,18 +45,28 @@ export class MonitorRunner {
     return this.active;
   }
 
+  get intervalMs(): number {
+    return this.model.intervalMs;
+  }
+
   /** Settles when no check of this monitor is running. */
   get idle(): Promise<void> {
     return this.current?.finished ?? Promise.resolve();
   }
 
-  activate(): void {
+  /** `firstDelayMs`: when the first check runs (the scheduler spreads many monitors starting together). */
+  activate(firstDelayMs = 0): void {
     if (this.active) return;
     this.active = true;
     this.generation += 1;
     const { processes, logger, peers } = this.env;
     this.unwatch = this.driver.watch?.({ monitor: this.model, processes, logger, peers }, () => this.wake());
-    this.run(undefined);
+    if (firstDelayMs <= 0) this.run(undefined);
+    else
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        if (this.active) this.run(undefined);
+      }, firstDelayMs);
   }
 
   deactivate(): void {

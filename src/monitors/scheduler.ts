@@ -22,6 +22,13 @@ export interface MonitorSchedulerOptions {
   peers?: MonitorPeers;
 }
 
+/**
+ * More monitors than this becoming active at once (agent start, a group coming online) have their
+ * first checks spread over the shortest of their intervals: all at the same instant, their checks
+ * would stay in step forever, each burst delaying the last checks in it and loading the targets.
+ */
+const SPREAD_ABOVE = 20;
+
 /** How long close() waits for checks to give up after being aborted. */
 const CLOSE_WAIT_MS = 2000;
 
@@ -53,10 +60,13 @@ export class MonitorScheduler {
     for (const name of wanted)
       if (!this.runners.has(name))
         this.logger.once(`monitor-unknown:${name}`, 'warn', 'monitor-unknown', { monitor: name });
+    const starting: MonitorRunner[] = [];
     for (const [name, runner] of this.runners) {
-      if (wanted.has(name)) runner.activate();
-      else runner.deactivate();
+      if (!wanted.has(name)) runner.deactivate();
+      else if (!runner.isActive) starting.push(runner);
     }
+    const spreadMs = starting.length > SPREAD_ABOVE ? Math.min(...starting.map((r) => r.intervalMs)) : 0;
+    starting.forEach((runner, i) => runner.activate(Math.floor((i * spreadMs) / starting.length)));
   }
 
   activeMonitors(): string[] {

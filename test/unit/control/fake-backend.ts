@@ -5,6 +5,7 @@ import type {
   AlertEntry,
   ControlBackend,
   LogChunk,
+  LatenessSummary,
   LogLine,
   NodeSnapshot,
   RedactedConfig,
@@ -140,6 +141,16 @@ export class FakeBackend implements ControlBackend {
   async report(monitor: string, ok: boolean, text: string, operator: string) {
     this.reports.push({ monitor, ok, text, operator });
     return { ok: true, message: `reported ${ok ? 'ok' : 'error'} for monitor ${monitor}` };
+  }
+
+  /** What monitors.lateness answers; resets counted in latenessResets. */
+  lateness: LatenessSummary = { checks: 0, meanMs: 0, p50Ms: 0, p99Ms: 0, maxMs: 0, deferred: 0 };
+  latenessResets = 0;
+
+  monitorLateness(reset: boolean): LatenessSummary {
+    const summary = this.lateness;
+    if (reset) this.latenessResets++;
+    return summary;
   }
 
   alerts(): AlertEntry[] {

@@ -196,6 +196,18 @@ test('an unknown method is MethodNotFound listing the methods', async (t) => {
   assert.ok((error.data as { methods: string[] }).methods.includes('logs.tail'));
 });
 
+test('monitors.lateness answers the scheduler figures and resets them only when asked', async (t) => {
+  const { socket, backend } = await startServer(t);
+  backend.lateness = { checks: 120, meanMs: 1.5, p50Ms: 1, p99Ms: 7, maxMs: 9, deferred: 2 };
+  const client = await LineClient.connect(t, socket);
+  const read = await client.request(1, 'monitors.lateness', {});
+  assert.deepEqual(read.result, backend.lateness);
+  assert.equal(backend.latenessResets, 0);
+  const reset = await client.request(2, 'monitors.lateness', { reset: true });
+  assert.deepEqual(reset.result, backend.lateness);
+  assert.equal(backend.latenessResets, 1);
+});
+
 test('bad params are InvalidParams naming the param', async (t) => {
   const { socket } = await startServer(t);
   const client = await LineClient.connect(t, socket);
@@ -232,6 +244,8 @@ test('bad params are InvalidParams naming the param', async (t) => {
     ['logs.tail', { lines: -1 }, /param lines: expected an integer from 0 to 10000, got -1/],
     ['logs.tail', { lines: 2.5 }, /param lines/],
     ['logs.tail', { follow: 1 }, /param follow: expected true or false/],
+    ['monitors.lateness', { reset: 'yes' }, /param reset: expected true or false, got "yes"/],
+    ['monitors.lateness', { all: true }, /unknown param "all" for monitors.lateness/],
   ];
   let id = 0;
   for (const [method, params, message] of cases) {

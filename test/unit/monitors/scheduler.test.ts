@@ -79,6 +79,24 @@ test('active monitors run at their interval; inactive ones do not run', async (t
   assert.ok(scheduler.lateness().checks >= 5);
 });
 
+test('many monitors starting together have their first checks spread over the interval', async (t) => {
+  const drivers = fakeDrivers({});
+  const names = Array.from({ length: 40 }, (_, i) => `m${i}`);
+  const monitors = names.map((name) => monitorModel(name, { intervalMs: 400, timeoutMs: 300 }));
+  const { scheduler } = schedulerFor(t, monitors, drivers);
+  const began = performance.now();
+  scheduler.setActive(names);
+  assert.equal(drivers.count('m0'), 1, 'the first monitor was not checked at once');
+  await waitFor(() => names.every((name) => drivers.count(name) >= 1), 'a first check of every monitor');
+  // Monitor i is due i/40 of the interval after the start; timers never fire early (1 ms rounding).
+  for (const [i, name] of names.entries()) {
+    const first = drivers.starts(name)[0] - began;
+    assert.ok(first >= (i * 400) / 40 - 1, `${name} first ran after ${first} ms, before its turn`);
+  }
+  const last = drivers.starts('m39')[0] - began;
+  assert.ok(last >= 380, `the first checks took only ${last} ms to all start: not spread`);
+});
+
 test('a check past its timeout is a failure, and the next check waits for it to finish', async (t) => {
   // This check ignores the abort signal and takes 300 ms, far past its 50 ms timeout.
   const slow: Check = () =>

@@ -54,6 +54,10 @@ for (const row of table) {
       assert.equal(authorize(row.role, method, params) === null, row.ack, method);
     const report = { monitor: 'm', ok: false };
     assert.equal(authorize(row.role, 'monitor.report', report) === null, row.ack, 'monitor.report');
+    // Reading lateness figures is harmless; resetting them is an operator's call.
+    assert.equal(authorize(row.role, 'monitors.lateness', {}), null, 'monitors.lateness');
+    const reset = authorize(row.role, 'monitors.lateness', { reset: true }) === null;
+    assert.equal(reset, row.ack, 'monitors.lateness reset');
   });
 }
 
