@@ -232,7 +232,7 @@ export class LabCluster {
 
   /** The agent's log records with the given event name. */
   logEvents(name: string, event: string): Record<string, unknown>[] {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(this.logFile(name), 'utf8');
     } catch {
