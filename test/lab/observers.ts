@@ -82,33 +82,29 @@ export interface ArpReply {
 }
 
 /**
- * Sends an ARP request for `ip` from a namespace every `interval` seconds (iputils arping) and
- * records every reply: each server holding the address answers, so two MACs at once show up here.
+ * Broadcasts an ARP request for `ip` from a namespace and records every reply: each server holding
+ * the address answers, so two MACs at once show up here. iputils arping sends at most one request a
+ * second, so `parallel` copies run staggered across the second (5: a request every 200 ms).
  */
 export class ArpWatcher {
   readonly replies: ArpReply[] = [];
-  private readonly child: ChildProcess;
+  private readonly children: ChildProcess[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
 
-  constructor(net: LabNetwork, from: string, ip: string, interval = 0.1) {
-    this.child = spawn(
+  constructor(net: LabNetwork, from: string, ip: string, parallel = 5) {
+    for (let i = 0; i < parallel; i++)
+      this.timers.push(setTimeout(() => this.spawnOne(net, from, ip), (1000 / parallel) * i));
+  }
+
+  private spawnOne(net: LabNetwork, from: string, ip: string): void {
+    // stdbuf: arping's stdout is a pipe here, and the replies must arrive as they happen.
+    const child = spawn(
       'ip',
-      [
-        'netns',
-        'exec',
-        net.node(from).ns,
-        'arping',
-        '-b',
-        '-i',
-        String(interval),
-        '-I',
-        'eth0',
-        '-w',
-        '600',
-        ip,
-      ],
+      ['netns', 'exec', net.node(from).ns, 'stdbuf', '-oL', 'arping', '-b', '-I', 'eth0', '-w', '600', ip],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    onLines(this.child, (line) => {
+    this.children.push(child);
+    onLines(child, (line) => {
       const mac = /reply from \S+ \[([0-9A-Fa-f:]{17})\]/.exec(line)?.[1];
       if (mac) this.replies.push({ at: Date.now(), mac: mac.toLowerCase() });
     });
@@ -121,7 +117,23 @@ export class ArpWatcher {
     return out;
   }
 
-  stop(): Promise<void> {
-    return stopChild(this.child);
+  /**
+   * Replies from two different MACs closer together than `windowMs`: two holders answering the
+   * same request (requests go out every interval, so replies to one request arrive together).
+   */
+  overlaps(windowMs: number, since = 0): [ArpReply, ArpReply][] {
+    const out: [ArpReply, ArpReply][] = [];
+    const replies = this.replies.filter((r) => r.at >= since);
+    for (let i = 1; i < replies.length; i++) {
+      const a = replies[i - 1] as ArpReply;
+      const b = replies[i] as ArpReply;
+      if (a.mac !== b.mac && b.at - a.at < windowMs) out.push([a, b]);
+    }
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    await Promise.all(this.children.map(stopChild));
   }
 }
