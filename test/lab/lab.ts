@@ -4,7 +4,7 @@
 // itself and announces it with gratuitous ARP (until the `fip` resource type is in main).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -30,8 +30,8 @@ export const WITNESS = 'wt';
 
 export interface LabClusterOptions {
   servers: string[];
-  /** Extra per-server config (com, disk), merged into the server's entry. */
-  serverExtra?: Record<string, Record<string, unknown>>;
+  /** Extra per-server config (com, disk), merged into the server's entry; given the lab's directory. */
+  serverExtra?: (dir: string) => Record<string, Record<string, unknown>>;
   partition?: Record<string, unknown>;
   /** Also create a namespace for a witness. */
   witness?: boolean;
@@ -93,7 +93,7 @@ export class LabCluster {
       servers: this.options.servers.map((name) => ({
         name,
         lan: [this.net.node(name).address],
-        ...this.options.serverExtra?.[name],
+        ...this.options.serverExtra?.(this.dir)[name],
       })),
       partition: this.options.partition ?? { methods: ['majority'], action: 'stop-service' },
       groups: [
@@ -228,6 +228,22 @@ export class LabCluster {
   holdsFloatingIp(name: string): boolean {
     const out = run('ip', ['-n', this.net.node(name).ns, '-o', 'addr', 'show', 'dev', 'eth0']);
     return out.includes(` ${FLOATING_IP}/`);
+  }
+
+  /** Pids of the demo web service that run on `name` now (from the service's own pid files). */
+  webServicePids(name: string): number[] {
+    return readdirSync(this.runDir)
+      .map((file) => new RegExp(`^web-service-${name}-(\\d+)\\.pid$`).exec(file)?.[1])
+      .filter((pid): pid is string => pid !== undefined)
+      .map(Number)
+      .filter((pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      });
   }
 
   /** The agent's log records with the given event name. */

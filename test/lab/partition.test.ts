@@ -52,7 +52,11 @@ test(
     await waitFor(`${active} to give up the floating IP`, () => !l.holdsFloatingIp(active), 20_000);
     // Let the ARP watcher see the settled state for a few more rounds.
     const settledAt = Date.now();
-    await waitFor('ARP replies after the takeover', () => a.replies.filter((r) => r.at > settledAt).length >= 5, 20_000);
+    await waitFor(
+      'ARP replies after the takeover',
+      () => a.replies.filter((r) => r.at > settledAt).length >= 5,
+      20_000,
+    );
 
     const sequence = a.sequence(cutAt).map((mac) => macs[mac] ?? mac);
     assert.deepEqual(sequence, [active, winner], `ARP replies came from ${sequence.join(' -> ')}`);
