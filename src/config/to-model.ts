@@ -13,6 +13,7 @@ import type {
 } from '../engine/model.js';
 import { defaultFailover, defaultMonitorTiming, defaultTakeoverDelayMs } from './defaults.js';
 import { parseDuration } from './durations.js';
+import { monitorTypes } from './types/index.js';
 import type {
   GroupConfig,
   MonitorConfig,
@@ -108,10 +109,16 @@ function toMonitor(monitor: MonitorConfig, groups: GroupModel[]): MonitorModel {
   if (recoveryTarget === undefined)
     throw new Error(`toModel: monitor "${monitor.name}" has no recovery target; check the config first`);
   const policyLength = groups.find((group) => group.name === recoveryTarget.group)?.policy.length ?? 1;
+  const targetParams = !monitorTypes[monitor.type]?.watches?.readsParams
+    ? undefined
+    : groups
+        .find((group) => group.name === target?.group)
+        ?.resources.find((resource) => resource.name === target?.resource)?.params;
   return {
     name: monitor.name,
     type: monitor.type,
     ...(target === undefined ? {} : { target }),
+    ...(targetParams === undefined ? {} : { targetParams }),
     intervalMs: ms(monitor.interval),
     timeoutMs: ms(monitor.timeout),
     retries: monitor.retries,

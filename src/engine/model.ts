@@ -88,6 +88,8 @@ export interface MonitorModel {
   type: string;
   /** The watched resource, if any; with timing 'active' the monitor runs only while it is online here. */
   target?: { group: string; resource?: string };
+  /** The target resource's keys, for types that read them (the fip monitor: its address and device). */
+  targetParams?: Record<string, unknown>;
   intervalMs: number;
   timeoutMs: number;
   /** Consecutive failed checks tolerated before the monitor is in error. */

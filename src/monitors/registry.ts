@@ -21,6 +21,7 @@ import { createSystemMonitor } from './system.js';
 import { createMultiMonitor } from './multi.js';
 import { createMessageMonitor } from './message.js';
 import { createOcfMonitor } from './ocf.js';
+import { createFipMonitor } from './fip.js';
 
 const factories: Record<string, MonitorDriverFactory> = {
   pid: createPidMonitor,
@@ -42,6 +43,7 @@ const factories: Record<string, MonitorDriverFactory> = {
   multi: createMultiMonitor,
   message: createMessageMonitor,
   ocf: createOcfMonitor,
+  fip: createFipMonitor,
 };
 
 export function supportedMonitorTypes(): string[] {

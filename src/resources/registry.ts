@@ -11,6 +11,7 @@ import { createVolmgrDriver } from './volmgr.js';
 import { createDiskDriver } from './disk.js';
 import { createLsbDriver } from './lsb.js';
 import { createOcfDriver } from './ocf.js';
+import { createFipDriver } from './fip.js';
 import { NoDriverError } from './no-driver.js';
 
 const factories: Record<string, ResourceDriverFactory> = {
@@ -24,6 +25,7 @@ const factories: Record<string, ResourceDriverFactory> = {
   disk: () => createDiskDriver(),
   lsb: () => createLsbDriver(),
   ocf: () => createOcfDriver(),
+  fip: () => createFipDriver(),
 };
 
 export function supportedResourceTypes(): string[] {
@@ -37,7 +39,7 @@ export function createResourceDriver(type: string, deps: ResourceDriverDeps): Re
   return factory(deps);
 }
 
-/** One line per configured resource whose type has no driver: "resource web/web-ip: resource type fip …". */
+/** One line per configured resource whose type has no driver: "resource web/web-ip: resource type nosuch …". */
 export function resourcesWithoutDriver(groups: GroupModel[]): string[] {
   return groups.flatMap((group) =>
     group.resources

@@ -18,6 +18,8 @@ export interface MonitorTypeDefinition extends TypeDefinition {
     resourceTypes: string[];
     /** A further rule on the watched resource's keys, such as "must be long-running". */
     check?(resource: Record<string, unknown>, resourceName: string): Explanation | undefined;
+    /** The driver reads the watched resource's keys (the model gives them as targetParams). */
+    readsParams?: boolean;
   };
 }
 

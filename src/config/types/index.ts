@@ -35,6 +35,7 @@ import { ocfMonitor } from './monitor-ocf.js';
 import { diskResource } from './resource-disk.js';
 import { lsbResource } from './resource-lsb.js';
 import { ocfResource } from './resource-ocf.js';
+import { fipMonitor } from './monitor-fip.js';
 
 export const resourceTypes: Record<string, ResourceTypeDefinition> = {
   exec: execResource,
@@ -70,6 +71,7 @@ export const monitorTypes: Record<string, MonitorTypeDefinition> = {
   multi: multiMonitor,
   message: messageMonitor,
   ocf: ocfMonitor,
+  fip: fipMonitor,
 };
 
 export const alertTypes: Record<string, AlertTypeDefinition> = {

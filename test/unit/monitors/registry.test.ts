@@ -31,6 +31,7 @@ test('every monitor type has a driver; configured types without one get a clear 
     'psql',
     'mysql',
     'ocf',
+    'fip',
   ])
     assert.ok(supported.includes(type), `${type} has no driver`);
   assert.deepEqual(supported, [...supported].sort());
