@@ -1,7 +1,6 @@
 // A vigil cluster in the lab: one vigild per server namespace (started with `ip netns exec`), a
 // cluster config written by the test, the demo's web service on a floating IP, and helpers to read
-// status and to break things. The floating IP is an exec resource that adds and removes the address
-// itself and announces it with gratuitous ARP (until the `fip` resource type is in main).
+// status and to break things. The floating IP is a `fip` resource on each namespace's eth0.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -103,10 +102,9 @@ export class LabCluster {
           resources: [
             {
               name: 'web-ip',
-              type: 'exec',
-              // Gratuitous ARP in the background: the clients' caches move at once, start does not wait.
-              start: `ip addr replace ${cidr} dev eth0 && (arping -q -U -c 3 -I eth0 ${FLOATING_IP} >/dev/null 2>&1 &)`,
-              stop: `ip addr del ${cidr} dev eth0 2>/dev/null; ! ip -o addr show dev eth0 | grep -qF ' ${FLOATING_IP}/'`,
+              type: 'fip',
+              address: cidr,
+              device: 'eth0',
               startTimeout: '5s',
               stopTimeout: '5s',
             },
