@@ -244,6 +244,17 @@ export class LabCluster {
       });
   }
 
+  /** How many lines of the agent's log contain `text`. */
+  logLinesWith(name: string, text: string): number {
+    try {
+      return readFileSync(this.logFile(name), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes(text)).length;
+    } catch {
+      return 0;
+    }
+  }
+
   /** The agent's log records with the given event name. */
   logEvents(name: string, event: string): Record<string, unknown>[] {
     let text: string;

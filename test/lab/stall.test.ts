@@ -57,7 +57,11 @@ test(
       process.kill(agent, 'SIGCONT');
       continued = true;
       const contAt = Date.now();
-      console.log(`# ${active} stopped for ${contAt - stoppedAt} ms; then ${states.join(', ')}`);
+      const refused = others.map((o) => `${o} ${l.logLinesWith(o, 'refusing to add')}`).join(', ');
+      console.log(
+        `# ${active} stopped for ${contAt - stoppedAt} ms; then ${states.join(', ')}; ` +
+          `log lines with "refusing to add" (fip duplicate check) meanwhile: ${refused}`,
+      );
       // The continued agent must come round to the cluster's view: web on another server, not here.
       const winner = await waitFor(
         'web online on one of the others, in every view',
