@@ -34,6 +34,8 @@ export interface LabClusterOptions {
   partition?: Record<string, unknown>;
   /** Also create a namespace for a witness. */
   witness?: boolean;
+  /** cluster.timing; default the demo's fast timing (200ms interval, 1s timeout). `{}`: vigil's defaults. */
+  timing?: Record<string, string>;
 }
 
 interface Agent {
@@ -82,7 +84,7 @@ export class LabCluster {
         keyFile: this.keyFile,
         heartbeatPort: HEARTBEAT_PORT,
         peerPort: PEER_PORT,
-        timing: {
+        timing: this.options.timing ?? {
           heartbeatInterval: '200ms',
           heartbeatTimeout: '1s',
           npDeadline: '500ms',
