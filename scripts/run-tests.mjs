@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 const args = process.argv.slice(2);
 const onlyIndex = args.indexOf('--only');
 const only = onlyIndex >= 0 ? args.splice(onlyIndex, 2)[1] : undefined;
-const suites = args.length > 0 ? args : ['unit', 'sim', 'process', 'console'];
+const suites = args.length > 0 ? args : ['unit', 'sim', 'process', 'console', 'lab'];
 
 function testFiles(dir) {
   if (!existsSync(dir)) return [];
