@@ -1,5 +1,5 @@
 // Run as `ip netns exec NS node fip-in-netns.js ACTION CONFIG`: loads the config, then runs one action
-// of the fip driver on the resource web/vip (start, stop, probe, kill) or one check of the monitor
+// of the driver of the resource web/vip (fip, or an OCF agent such as IPaddr2) (start, stop, probe, kill) or one check of the monitor
 // vip-here, inside the namespace, exactly as the agent would in its own. Prints one JSON line.
 import { readFileSync } from 'node:fs';
 import { memoryLogger } from '../../../src/agent/logger.js';
@@ -25,7 +25,7 @@ if (action === 'check') {
 } else {
   const resource = loaded.model.groups[0]?.resources.find((candidate) => candidate.name === 'vip');
   if (!resource) throw new Error('the config has no resource web/vip');
-  const driver = createResourceDriver('fip', { processes: new ProcessTable() });
+  const driver = createResourceDriver(resource.type, { processes: new ProcessTable() });
   const ctx = {
     cluster: 'test',
     server: 's1',

@@ -3,7 +3,7 @@
 // own namespace) and "peer" plays the other server and the neighbour whose ARP cache must follow.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { loadConfigText } from '../../../src/config/index.js';
@@ -12,6 +12,7 @@ import { scratch } from './helpers.js';
 const root = process.getuid?.() === 0;
 const RUNNER = join(import.meta.dirname, 'fip-in-netns.js');
 const OLD_MAC = '02:00:00:00:00:99';
+const IPADDR2 = '/usr/lib/ocf/resource.d/heartbeat/IPaddr2';
 
 interface Pair {
   here: string;
@@ -28,6 +29,8 @@ interface Pair {
   run(action: string, config: string): { result: unknown; warnings: string[] };
   /** A config with the resource web/vip (fip) and the monitor vip-here. */
   config(address: string, extra?: string): string;
+  /** A config whose resource web/vip is `resource` (a YAML flow mapping without the name). */
+  configOf(resource: string): string;
 }
 
 function makePair(t: TestContext, tag: string): Pair {
@@ -108,6 +111,21 @@ groups:
       - { name: vip, type: fip, address: ${address}, device: ${hereDev}${extra} }
 monitors:
   - { name: vip-here, type: fip, target: web/vip }
+`,
+      );
+      return file;
+    },
+    configOf(resource) {
+      const file = join(s.dir, `vigil-${++configs}.yaml`);
+      writeFileSync(
+        file,
+        `cluster: { name: t }
+servers: [{ name: s1, lan: [127.0.0.1] }]
+groups:
+  - name: web
+    policy: [s1]
+    resources:
+      - { name: vip, ${resource} }
 `,
       );
       return file;
@@ -297,3 +315,25 @@ monitors:
     /a fip monitor watches a resource of type fip, but \\"app\\" is of type exec/,
   );
 });
+
+test(
+  'the real OCF agent heartbeat:IPaddr2 adds, probes and removes the address inside a namespace',
+  {
+    skip:
+      (!root && 'needs root') || (!existsSync(IPADDR2) && `${IPADDR2} is not installed (resource-agents)`),
+  },
+  (t) => {
+    const pair = makePair(t, 'ia');
+    const vip = `${pair.net}.101`;
+    const config = pair.configOf(
+      `type: ocf, agent: heartbeat:IPaddr2, params: { ip: ${vip}, cidr_netmask: 24, nic: ${pair.hereDev} }`,
+    );
+    assert.equal(pair.run('probe', config).result, 'offline');
+    assert.deepEqual((pair.run('start', config).result as { ok: boolean }).ok, true);
+    assert.ok(addresses(pair, pair.here, pair.hereDev).includes(`${vip}/24`), 'the agent added the address');
+    assert.equal(pair.run('probe', config).result, 'online');
+    assert.deepEqual((pair.run('stop', config).result as { ok: boolean }).ok, true);
+    assert.ok(!addresses(pair, pair.here, pair.hereDev).includes(`${vip}/24`), 'the agent removed it');
+    assert.equal(pair.run('probe', config).result, 'offline');
+  },
+);
