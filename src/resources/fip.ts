@@ -116,17 +116,23 @@ async function duplicateCheck(s: ToolSession, p: FipParams): Promise<string | un
   return `cannot check whether ${p.address} is free before adding it: ${describeToolFailure(result)}. Check that ${p.device} is up and iputils-arping is installed`;
 }
 
-/** Gratuitous ARP, unsolicited request and reply forms: neighbours that ignore one usually take the other. */
+/**
+ * Gratuitous ARP, unsolicited request and reply forms (neighbours that ignore one usually take the
+ * other), sent at the same time and each bounded by arping's own deadline: without -w, `arping -A`
+ * can wait for answers that never come, and every second here is a second of the failover.
+ */
 async function announce(s: ToolSession, p: FipParams): Promise<void> {
-  for (const mode of ['-U', '-A']) {
-    const result = await s.run(['arping', mode, '-c', '2', '-I', p.device, p.address], {
-      capMs: ANNOUNCE_CAP_MS,
-    });
-    if (!result.ok)
-      s.ctx.logger.warn('fip-announce-failed', {
-        group: s.ctx.group,
-        resource: s.ctx.resource.name,
-        detail: `${describeToolFailure(result)}: neighbours may keep the old MAC for ${p.address} until their ARP cache expires`,
+  await Promise.all(
+    ['-U', '-A'].map(async (mode) => {
+      const result = await s.run(['arping', mode, '-c', '2', '-w', '2', '-I', p.device, p.address], {
+        capMs: ANNOUNCE_CAP_MS,
       });
-  }
+      if (!result.ok)
+        s.ctx.logger.warn('fip-announce-failed', {
+          group: s.ctx.group,
+          resource: s.ctx.resource.name,
+          detail: `${describeToolFailure(result)}: neighbours may keep the old MAC for ${p.address} until their ARP cache expires`,
+        });
+    }),
+  );
 }
