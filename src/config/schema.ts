@@ -212,6 +212,12 @@ const groupSchema = z.strictObject({
   exclusion: name()
     .optional()
     .describe('Exclusion rule: groups that share a rule never run on the same server.'),
+  stopFailure: z
+    .enum(['kill', 'reboot', 'poweroff'])
+    .default('kill')
+    .describe(
+      'When a resource fails to stop: kill the group at once (always), then also reboot or power off the server (through partition.commands).',
+    ),
   resources: z
     .array(resourceSchema)
     .min(1)

@@ -93,6 +93,7 @@ function toGroup(group: GroupConfig, serverNames: string[]): GroupModel {
     policy: group.policy ?? serverNames,
     startup: group.startup,
     failback: group.failback,
+    stopFailure: group.stopFailure,
     ...(group.exclusion === undefined ? {} : { exclusion: group.exclusion }),
     resources: group.resources.map(toResource),
   };

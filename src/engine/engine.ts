@@ -475,10 +475,11 @@ export class Engine {
       `${group}/${resource} failed to stop on ${this.self}: ${detail}`,
     );
     runner.fence(this.now + this.timing.fenceDeadlineMs);
+    const escalation = this.groupModel(group).stopFailure ?? 'kill';
     this.emit({
       type: 'fence',
       reason: `stop of ${group}/${resource} failed`,
-      action: 'stop-service',
+      action: escalation === 'kill' ? 'stop-service' : escalation,
       groups: [group],
     });
   }

@@ -70,6 +70,8 @@ export interface GroupModel {
   policy: string[];
   startup: 'auto' | 'manual';
   failback: 'auto' | 'manual';
+  /** After a failed stop the group is killed; 'reboot' and 'poweroff' then also take the server down. */
+  stopFailure?: 'kill' | 'reboot' | 'poweroff';
   /** Groups that share an exclusion rule never run on the same server. */
   exclusion?: string;
   resources: ResourceModel[];

@@ -76,6 +76,21 @@ test('a failed stop fences the group before anyone else takes it', () => {
   assert.ok(
     fence && fence.server === 's1' && fence.output.type === 'fence' && fence.output.groups[0] === 'web',
   );
+  assert.equal(fence.output.type === 'fence' && fence.output.action, 'stop-service', 'kill only, by default');
+});
+
+test('a group with stopFailure: reboot asks the shell to reboot after killing it', () => {
+  const base = model(3);
+  const h = new Harness(
+    model(3, { groups: base.groups.map((g) => ({ ...g, stopFailure: 'reboot' as const })) }),
+    { failStop: (server, _g, resource) => server === 's1' && resource === 'app' },
+  );
+  assert.ok(safely(h, onlineOn(h, 's1'), 10_000));
+  h.operator('s1', { op: 'group-move', group: 'web', to: 's2' });
+  assert.ok(safely(h, onlineOn(h, 's2'), 10_000));
+  const fence = h.outputs.find((o) => o.output.type === 'fence');
+  assert.ok(fence?.output.type === 'fence');
+  assert.deepEqual([fence.server, fence.output.action, fence.output.groups], ['s1', 'reboot', ['web']]);
 });
 
 test('a restarted holder stops what may still run and never doubles the group', () => {
