@@ -2,7 +2,7 @@
 // service bound to one loopback address, batch, a pid monitor) with ports of the test's own, real
 // vigild processes, and helpers to read status, run the CLI, and kill things.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -13,6 +13,7 @@ import {
   type DemoCluster,
   type DemoClusterOptions,
 } from '../../../src/demo/cluster-config.js';
+import { isProcessRunning, readProcStat } from '../../../src/resources/proc.js';
 import { stopByPidFiles } from '../../../src/demo/pid-files.js';
 import { repoRoot } from '../../../src/demo/repo.js';
 
@@ -49,6 +50,15 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** A process's command line, or '' when it is gone. */
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 export class TestCluster {
@@ -115,6 +125,22 @@ export class TestCluster {
     if (!agent) return;
     agent.child.kill('SIGKILL');
     await agent.exited;
+  }
+
+  /**
+   * SIGKILL the agent's dead-man reaper, then the agent: its services are left running as orphans,
+   * as after the OOM killer took both. The reaper is the agent's child running the guard script.
+   */
+  async killAgentAndReaper(name: string): Promise<void> {
+    const agent = this.agents.get(name);
+    if (!agent) return;
+    const reapers = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry) && readProcStat(Number(entry))?.ppid === agent.pid)
+      .filter((pid) => commandLine(Number(pid)).includes('guarded='));
+    if (reapers.length !== 1) throw new Error(`expected one reaper of ${name}, found ${reapers.length}`);
+    process.kill(Number(reapers[0]), 'SIGKILL');
+    await waitFor('the reaper to be gone', () => !isProcessRunning(Number(reapers[0])), 3000);
+    await this.killAgent(name);
   }
 
   /** The pid of the long-running process of `group/resource` on `server` (its process group leader). */

@@ -5,6 +5,7 @@
 // up on s2 or s3, never again on s1. The HttpWatcher sees s1, then one other server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isProcessRunning } from '../../../src/resources/proc.js';
 import { HttpWatcher, TestCluster, waitFor } from './harness.js';
 
 const ports = { heartbeatPort: 46020, peerPort: 46021, webPort: 46095 };
@@ -42,14 +43,8 @@ test('an agent stopped past the takeover delay fences its groups on waking; web 
     agent.child.kill('SIGCONT');
     await waitFor(
       "s1's web service to be gone",
-      () => {
-        try {
-          process.kill(webPid, 0);
-          return false;
-        } catch {
-          return true;
-        }
-      },
+      // Not kill(pid, 0), which also finds a killed service its parent has not reaped yet.
+      () => !isProcessRunning(webPid),
       10_000,
     );
     await waitFor(
