@@ -1,11 +1,13 @@
 // fip: a floating IP address on a network interface of the server that runs the group. Start refuses
 // an IPv4 address that another host already answers for (arping duplicate address detection), adds it
-// with `ip addr add` and announces it with gratuitous ARP so neighbours update their caches. IPv6
+// with `ip addr add` and announces it with gratuitous ARP so neighbours update their caches: in the
+// background, since arping's first packet goes out at once and every second here is a second of the
+// failover (a stop or kill ends an announcement still running). IPv6
 // addresses are added with nodad and not announced (no unsolicited neighbour advertisement yet).
 // See docs/resources.md.
 import type { ResourceDriver } from './driver.js';
 import { parseFip, presenceOf, showArgv, type FipAddress, type Presence } from './fip-address.js';
-import { describeToolFailure } from './tool.js';
+import { describeToolFailure, runTool } from './tool.js';
 import {
   createToolDriver,
   failed,
@@ -16,20 +18,40 @@ import {
 
 interface FipParams extends FipAddress {
   announce: boolean;
+  /** How long the duplicate check waits for an answer (arping -w, whole seconds); 0: no check. */
+  duplicateWaitS: number;
 }
 
-/** How long the duplicate check waits for an answer (arping -w, whole seconds). */
-const DUPLICATE_WAIT_S = 2;
-/** Announcements are best effort: never let them eat the whole start timeout. */
+/** Announcements are best effort: bounded by arping's own deadline, and by this in case it hangs. */
 const ANNOUNCE_CAP_MS = 5000;
 
 export function createFipDriver(options: ToolDriverOptions = {}): ResourceDriver {
+  const env = options.env ?? process.env;
+  /** Announcements still running, by group/resource. */
+  const announcing = new Map<string, AbortController>();
+  const keyOf = (s: ToolSession) => `${s.ctx.group}/${s.ctx.resource.name}`;
+  const stopAnnouncing = (s: ToolSession) => {
+    announcing.get(keyOf(s))?.abort();
+    announcing.delete(keyOf(s));
+  };
+  const announceInBackground = (s: ToolSession, p: FipParams) => {
+    stopAnnouncing(s);
+    const controller = new AbortController();
+    announcing.set(keyOf(s), controller);
+    void announce(s, p, env, controller.signal).finally(() => {
+      if (announcing.get(keyOf(s)) === controller) announcing.delete(keyOf(s));
+    });
+  };
   return createToolDriver<FipParams>(
     {
       readParams(params) {
         const reader = new ParamReader('fip', params);
         const fip = parseFip(params.address, reader.string('device'), 'fip resource');
-        return { ...fip, announce: reader.boolean('arping', true) };
+        return {
+          ...fip,
+          announce: reader.boolean('arping', true),
+          duplicateWaitS: reader.integer('duplicateCheck', 1),
+        };
       },
 
       async start(s, p) {
@@ -39,7 +61,7 @@ export function createFipDriver(options: ToolDriverOptions = {}): ResourceDriver
           return failed(`cannot add ${where}: there is no device ${p.device} here (check \`ip link\`)`);
         if (before.state === 'unknown') return failed(`cannot add ${where}: ${before.why}`);
         if (before.state === 'absent') {
-          if (p.family === 4) {
+          if (p.family === 4 && p.duplicateWaitS > 0) {
             const holder = await duplicateCheck(s, p);
             if (holder !== undefined) return failed(holder);
           }
@@ -48,13 +70,14 @@ export function createFipDriver(options: ToolDriverOptions = {}): ResourceDriver
           if (!added.ok && !/File exists/i.test(added.stderr))
             return failed(`could not add ${where}: ${describeToolFailure(added)}`);
         }
-        if (p.family === 4 && p.announce) await announce(s, p);
+        if (p.family === 4 && p.announce) announceInBackground(s, p);
         const how = before.state === 'present' ? 'was already' : 'added';
-        const said = p.family === 4 && p.announce ? ', announced with gratuitous ARP' : '';
+        const said = p.family === 4 && p.announce ? ', announcing it with gratuitous ARP' : '';
         return { ok: true, detail: `${p.address}/${p.prefix} ${how} on ${p.device}${said}` };
       },
 
       async stop(s, p) {
+        stopAnnouncing(s);
         const result = await removeAddress(s, p);
         if (result !== undefined) return failed(result);
         return { ok: true, detail: `${p.address}/${p.prefix} is not on ${p.device}` };
@@ -69,6 +92,7 @@ export function createFipDriver(options: ToolDriverOptions = {}): ResourceDriver
 
       // Fencing: the address goes at once, so this server stops answering for it.
       async kill(s, p) {
+        stopAnnouncing(s);
         await removeAddress(s, p);
       },
     },
@@ -100,10 +124,10 @@ async function removeAddress(s: ToolSession, p: FipParams): Promise<string | und
  * when the address is free; else the reason to refuse, naming the MAC that answered.
  */
 async function duplicateCheck(s: ToolSession, p: FipParams): Promise<string | undefined> {
-  const result = await s.run(
-    ['arping', '-D', '-c', '2', '-w', String(DUPLICATE_WAIT_S), '-I', p.device, p.address],
-    { capMs: (DUPLICATE_WAIT_S + 3) * 1000 },
-  );
+  const wait = String(p.duplicateWaitS);
+  const result = await s.run(['arping', '-D', '-c', wait, '-w', wait, '-I', p.device, p.address], {
+    capMs: (p.duplicateWaitS + 3) * 1000,
+  });
   if (result.ok) return undefined;
   // Exit 1 also means "no probe could be sent"; only a printed reply is another holder.
   const reply = /reply from \S+ \[([0-9A-Fa-f:]{17})\]/i.exec(result.stdout);
@@ -119,15 +143,19 @@ async function duplicateCheck(s: ToolSession, p: FipParams): Promise<string | un
 /**
  * Gratuitous ARP, unsolicited request and reply forms (neighbours that ignore one usually take the
  * other), sent at the same time and each bounded by arping's own deadline: without -w, `arping -A`
- * can wait for answers that never come, and every second here is a second of the failover.
+ * can wait for answers that never come.
  */
-async function announce(s: ToolSession, p: FipParams): Promise<void> {
+async function announce(
+  s: ToolSession,
+  p: FipParams,
+  env: NodeJS.ProcessEnv,
+  abort: AbortSignal,
+): Promise<void> {
   await Promise.all(
     ['-U', '-A'].map(async (mode) => {
-      const result = await s.run(['arping', mode, '-c', '2', '-w', '2', '-I', p.device, p.address], {
-        capMs: ANNOUNCE_CAP_MS,
-      });
-      if (!result.ok)
+      const argv = ['arping', mode, '-c', '2', '-w', '2', '-I', p.device, p.address];
+      const result = await runTool(argv, { env, abort, timeoutMs: ANNOUNCE_CAP_MS });
+      if (!result.ok && !result.aborted)
         s.ctx.logger.warn('fip-announce-failed', {
           group: s.ctx.group,
           resource: s.ctx.resource.name,

@@ -14,5 +14,14 @@ export const fipResource = {
       .describe(
         'Announce the address to the network (gratuitous ARP) after adding it, so neighbours update their caches.',
       ),
+    duplicateCheck: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(1)
+      .describe(
+        'Seconds to wait for another host to answer for the address before adding it (arping -D); 0 skips the check.',
+      ),
   },
 } satisfies ResourceTypeDefinition;

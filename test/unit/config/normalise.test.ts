@@ -176,7 +176,12 @@ monitors:
   assert.equal(group?.exclusion, 'front');
   assert.equal(group?.startup, 'manual');
   assert.equal(group?.failback, 'auto');
-  assert.deepEqual(group?.resources[0]?.params, { address: '10.0.0.9/24', device: 'eth0', arping: true });
+  assert.deepEqual(group?.resources[0]?.params, {
+    address: '10.0.0.9/24',
+    device: 'eth0',
+    arping: true,
+    duplicateCheck: 1,
+  });
   assert.equal(group?.resources[0]?.startTimeoutMs, 1_500);
   assert.equal(group?.resources[0]?.stopTimeoutMs, 120_000);
   assert.deepEqual(group?.resources[1]?.params, {

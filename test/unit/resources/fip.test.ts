@@ -168,7 +168,7 @@ test(
     });
 
     assert.deepEqual(pair.run('start', config), {
-      result: { ok: true, detail: `${vip}/24 added on ${pair.hereDev}, announced with gratuitous ARP` },
+      result: { ok: true, detail: `${vip}/24 added on ${pair.hereDev}, announcing it with gratuitous ARP` },
       warnings: [],
     });
     assert.ok(addresses(pair, pair.here, pair.hereDev).includes(`${vip}/24`));
@@ -181,7 +181,7 @@ test(
     // Starting again is harmless.
     assert.deepEqual(pair.run('start', config).result, {
       ok: true,
-      detail: `${vip}/24 was already on ${pair.hereDev}, announced with gratuitous ARP`,
+      detail: `${vip}/24 was already on ${pair.hereDev}, announcing it with gratuitous ARP`,
     });
 
     assert.deepEqual(pair.run('stop', config).result, {
@@ -249,10 +249,47 @@ test(
     assert.match(
       result.detail,
       new RegExp(
-        `^cannot check whether ${vip.replaceAll('.', '\\.')} is free before adding it: \`arping -D -c 2 -w 2 -I ${pair.hereDev} ${vip.replaceAll('.', '\\.')}\` exited with code 2: .*Check that ${pair.hereDev} is up`,
+        `^cannot check whether ${vip.replaceAll('.', '\\.')} is free before adding it: \`arping -D -c 1 -w 1 -I ${pair.hereDev} ${vip.replaceAll('.', '\\.')}\` exited with code 2: .*Check that ${pair.hereDev} is up`,
       ),
     );
     assert.ok(!addresses(pair, pair.here, pair.hereDev).includes(`${vip}/24`), 'the address was not added');
+  },
+);
+
+test(
+  'duplicateCheck: 0 adds the address without asking the network first',
+  { skip: !root && 'needs root' },
+  async (t) => {
+    const pair = makePair(t, 'fz');
+    const vip = `${pair.net}.106`;
+    // A device that is down makes arping fail, so the start succeeds only if the check is skipped.
+    pair.ip(pair.here, ['link', 'set', pair.hereDev, 'down']);
+    const config = pair.config(`${vip}/24`, ', duplicateCheck: 0, arping: false');
+    assert.deepEqual(pair.run('start', config).result, {
+      ok: true,
+      detail: `${vip}/24 added on ${pair.hereDev}`,
+    });
+    assert.ok(addresses(pair, pair.here, pair.hereDev).includes(`${vip}/24`));
+  },
+);
+
+test(
+  'announcements run after the start has succeeded, and a stop ends them',
+  { skip: !root && 'needs root' },
+  async (t) => {
+    const pair = makePair(t, 'fa');
+    const vip = `${pair.net}.107`;
+    const outcome = pair.run('start-stop', pair.config(`${vip}/24`)).result as {
+      started: { ok: boolean };
+      announcing: number;
+      stopped: { ok: boolean };
+      announcingAfterStop: number;
+    };
+    assert.equal(outcome.started.ok, true);
+    assert.equal(outcome.announcing, 2, 'both announcements still run when the start returns');
+    assert.equal(outcome.stopped.ok, true);
+    assert.equal(outcome.announcingAfterStop, 0, 'the stop ended the announcements');
+    assert.ok(!addresses(pair, pair.here, pair.hereDev).includes(`${vip}/24`));
   },
 );
 
