@@ -3,7 +3,10 @@
 // how late scheduled checks started (p50/p99/max, from the control method monitors.lateness).
 // Target: under 10 % of one core and p99 lateness under 50 ms for the mixed run.
 // Env: BENCH_WINDOW_SECONDS (30), BENCH_TCP / BENCH_HTTP / BENCH_CUSTOM (400 / 400 / 200),
-// BENCH_PER_TYPE=1 also runs each type alone, to see what each costs; BENCH_CPU_PROF=DIR profiles the agent.
+// BENCH_PER_TYPE=1 also runs each type alone, to see what each costs; BENCH_CPU_PROF=DIR profiles the agent;
+// BENCH_BASE_PORT (46300) moves the ports, for two benches on one machine.
+// Besides the agent's own CPU it shows that of its helper processes (the dead-man reaper and the
+// script spawner) and of the check scripts they or the agent started (reaped children).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +14,7 @@ import { connectUnix } from '../../src/control/index.js';
 import type { LatenessSummary, StatusSnapshot } from '../../src/control/protocol.js';
 import { startAgent, type AgentHandle } from '../../src/demo/agent-process.js';
 import { machineLine } from '../machine.js';
-import { cpuSeconds, rssMegabytes } from '../proc-usage.js';
+import { childPids, cpuSeconds, reapedChildrenCpuSeconds, rssMegabytes } from '../proc-usage.js';
 import { totalMonitors, writeBenchConfig, type MonitorMix } from './config.js';
 import { startTargets, type Targets } from './targets.js';
 
@@ -25,9 +28,10 @@ const perType = process.env.BENCH_PER_TYPE === '1';
 /** BENCH_CPU_PROF=DIR: the agent writes a CPU profile (node --cpu-prof) there when it stops. */
 const profileDir = process.env.BENCH_CPU_PROF;
 /** Ports 46300 … 46999 belong to this bench: agent 46300/46301, targets 46310 and 46320. */
-const AGENT_PORT = 46300;
-const TCP_PORT = 46310;
-const HTTP_PORT = 46320;
+const BASE_PORT = Number(process.env.BENCH_BASE_PORT ?? 46300);
+const AGENT_PORT = BASE_PORT;
+const TCP_PORT = BASE_PORT + 10;
+const HTTP_PORT = BASE_PORT + 20;
 const TARGET_HOSTS = 4;
 const READY_MS = 60_000;
 const SETTLE_MS = 3000;
@@ -36,6 +40,9 @@ interface Row {
   label: string;
   monitors: number;
   cpuPercent: number;
+  /** The helper processes' own CPU (reaper, spawner), and that of the scripts they and the agent ran. */
+  helpersPercent: number;
+  scriptsPercent: number;
   rssMb: number;
   lateness: LatenessSummary;
   failing: number;
@@ -103,9 +110,11 @@ async function measure(label: string, mix: MonitorMix, targets: Targets): Promis
     const pid = agent.pid;
     await call(socket, (client) => client.call('monitors.lateness', { reset: true }));
     const before = cpuSeconds(pid);
+    const helpersBefore = helperUsage(pid);
     const started = process.hrtime.bigint();
     await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
     const cpu = cpuSeconds(pid) - before;
+    const helpersAfter = helperUsage(pid);
     const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
     const rssMb = rssMegabytes(pid);
     const load = loadavg()[0];
@@ -117,6 +126,8 @@ async function measure(label: string, mix: MonitorMix, targets: Targets): Promis
       label,
       monitors: totalMonitors(mix),
       cpuPercent: (cpu / elapsed) * 100,
+      helpersPercent: ((helpersAfter.own - helpersBefore.own) / elapsed) * 100,
+      scriptsPercent: ((helpersAfter.scripts - helpersBefore.scripts) / elapsed) * 100,
       rssMb,
       lateness,
       failing: status === null ? NaN : notOk(status).failing,
@@ -130,11 +141,31 @@ async function measure(label: string, mix: MonitorMix, targets: Targets): Promis
   }
 }
 
+/**
+ * CPU seconds of the agent's helper processes so far, and of the children they and the agent have
+ * reaped (the check scripts). A helper that ended during the window is not counted.
+ */
+function helperUsage(agentPid: number): { own: number; scripts: number } {
+  let own = 0;
+  let scripts = reapedChildrenCpuSeconds(agentPid);
+  for (const helper of childPids(agentPid)) {
+    try {
+      own += cpuSeconds(helper);
+      scripts += reapedChildrenCpuSeconds(helper);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return { own, scripts };
+}
+
 function table(rows: Row[]): string {
   const header = [
     'run',
     'monitors',
     'CPU % core',
+    'helpers %',
+    'scripts %',
     'RSS MB',
     'checks',
     'p50 ms',
@@ -148,6 +179,8 @@ function table(rows: Row[]): string {
     r.label,
     String(r.monitors),
     r.cpuPercent.toFixed(1),
+    r.helpersPercent.toFixed(1),
+    r.scriptsPercent.toFixed(1),
     r.rssMb.toFixed(0),
     String(r.lateness.checks),
     r.lateness.p50Ms.toFixed(1),

@@ -12,6 +12,7 @@ import { AgentEndpoint, lanListenAddresses } from '../remote/agent-endpoint.js';
 import { monitorsWithoutDriver } from '../monitors/registry.js';
 import { DeadmanReaper } from '../resources/deadman-reaper.js';
 import { ProcessTable } from '../resources/process-table.js';
+import { scriptSpawner } from '../resources/script-spawner.js';
 import { resourcesWithoutDriver } from '../resources/registry.js';
 import { npMethodsWithoutSupport } from './np-gatherer.js';
 import { Agent } from './agent.js';
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
 
   const reaper = new DeadmanReaper();
   const processes = new ProcessTable(reaper);
+  scriptSpawner.setGuard(reaper);
   const resources = new ResourceRunner(model, self, stateDir, logger, processes);
   const engineState = readJson<{ active?: Record<string, number> } | null>(
     join(stateDir, 'engine.json'),
@@ -185,6 +187,7 @@ async function main(): Promise<void> {
       } catch (error) {
         await agent.stop();
         await control.close();
+        scriptSpawner.close();
         reaper.close();
         throw new StartupError((error as Error).message);
       }
@@ -200,6 +203,7 @@ async function main(): Promise<void> {
       .stop()
       .then(() => endpoint?.close())
       .then(() => control.close())
+      .then(() => scriptSpawner.close())
       .then(() => reaper.close())
       .then(() => process.exit(0));
   };

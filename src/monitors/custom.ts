@@ -1,9 +1,11 @@
 // custom: runs a script. Synchronous (default): every check runs it, exit status 0 is healthy, and
 // the check's timeout kills its whole process group. Long-running: the script is started once and
 // stays healthy while it runs; its exit is a failure reported at once, and the next check starts it
-// again. Either way the last line of its output goes in the detail.
+// again. Either way the last line of its output goes in the detail. Synchronous runs are started by
+// the script spawner, a helper process, so that starting them does not stall the agent.
 import type { MonitorModel } from '../engine/model.js';
-import { describeExit, killGroup, ProcessGroup, runCommand } from '../resources/process-group.js';
+import { describeExit, killGroup, ProcessGroup } from '../resources/process-group.js';
+import { scriptSpawner, type ScriptSpawner } from '../resources/script-spawner.js';
 import type { CheckResult, MonitorContext, MonitorDriver } from './driver.js';
 import { oneLine } from './net-errors.js';
 
@@ -14,23 +16,27 @@ const KILL_WAIT_MS = 5000;
 /** A freshly started long-running script must still be running this long to count as started. */
 const SETTLE_MS = 300;
 
-export function createCustomMonitor(monitor: MonitorModel): MonitorDriver {
+export function createCustomMonitor(
+  monitor: MonitorModel,
+  spawner: ScriptSpawner = scriptSpawner,
+): MonitorDriver {
   const args = Array.isArray(monitor.params.args) ? monitor.params.args.map(String) : [];
   const command = [String(monitor.params.script), ...args.map(shellQuote)].join(' ');
-  const env = { ...process.env, VIGIL_MONITOR: monitor.name };
+  const extraEnv = { VIGIL_MONITOR: monitor.name };
   return monitor.params.longRunning === true
-    ? longRunning(command, env)
-    : { check: (ctx) => runOnce(command, env, monitor.timeoutMs, ctx) };
+    ? longRunning(command, { ...process.env, ...extraEnv })
+    : { check: (ctx) => runOnce(spawner, command, extraEnv, monitor.timeoutMs, ctx) };
 }
 
 async function runOnce(
+  spawner: ScriptSpawner,
   command: string,
-  env: NodeJS.ProcessEnv,
+  env: Record<string, string>,
   timeoutMs: number,
   ctx: MonitorContext,
 ): Promise<CheckResult> {
   // The signal fires at the check's timeout; the runner's own timer is only a backstop.
-  const result = await runCommand(command, { env, timeoutMs, graceMs: KILL_GRACE_MS, abort: ctx.signal });
+  const result = await spawner.run(command, { env, timeoutMs, graceMs: KILL_GRACE_MS, abort: ctx.signal });
   const last = lastLine(result.lastLines);
   const ok = result.code === 0 && result.error === undefined && !result.timedOut && !result.aborted;
   if (result.aborted)

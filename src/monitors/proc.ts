@@ -1,5 +1,6 @@
 // Reading /proc for the process-watching monitors (ps, system).
 import { readdir, readFile } from 'node:fs/promises';
+import { scriptSpawner } from '../resources/script-spawner.js';
 
 export interface ProcessMatch {
   /** Exact /proc/PID/comm. */
@@ -8,12 +9,13 @@ export interface ProcessMatch {
   pattern?: RegExp;
 }
 
-/** Pids (ascending) of the processes that match, leaving out this agent itself. */
+/** Pids (ascending) of the processes that match, leaving out this agent itself and its script spawner. */
 export async function findProcesses(match: ProcessMatch, signal?: AbortSignal): Promise<number[]> {
+  const spawner = scriptSpawner.pid;
   const pids = (await readdir('/proc'))
     .filter((entry) => /^[0-9]+$/.test(entry))
     .map(Number)
-    .filter((pid) => pid !== process.pid)
+    .filter((pid) => pid !== process.pid && pid !== spawner)
     .sort((a, b) => a - b);
   const found: number[] = [];
   for (const pid of pids) {

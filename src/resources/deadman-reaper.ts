@@ -10,7 +10,7 @@ const script = [
   'while read -r op pgid; do',
   '  case "$op" in',
   '    add) guarded="$guarded$pgid " ;;',
-  '    del) guarded=$(printf "%s" "$guarded" | sed "s/ $pgid / /") ;;',
+  '    del) case "$guarded" in *" $pgid "*) guarded="${guarded%% $pgid *} ${guarded#* $pgid }" ;; esac ;;',
   '  esac',
   'done',
   'for g in $guarded; do kill -KILL -"$g" 2>/dev/null; done',

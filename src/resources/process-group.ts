@@ -171,7 +171,67 @@ const KILL_WAIT_MS = 5000;
  */
 export async function runCommand(command: string, options: RunOptions): Promise<CommandResult> {
   const began = performance.now();
-  const finish = (fields: Partial<CommandResult>): CommandResult => ({
+  if (options.abort?.aborted)
+    return finishRun(began, options, { aborted: true, error: 'not started: aborted' });
+  let group: ProcessGroup;
+  try {
+    group = ProcessGroup.spawn(command, { env: options.env, onLine: options.onLine });
+  } catch (error) {
+    return finishRun(began, options, { error: (error as Error).message });
+  }
+  return superviseRun(
+    { pid: Promise.resolve(group.pid), exited: group.exited, lastLines: () => group.lastLines() },
+    options,
+    began,
+  );
+}
+
+/** A process group started elsewhere (here, or by the script spawner), watched by superviseRun. */
+export interface GroupRun {
+  /** The leader's pid (= pgid) once it runs; undefined when it never started. */
+  pid: Promise<number | undefined>;
+  /** Settles when the leader has exited and its output has been read; `error` when that is unknown. */
+  exited: Promise<ProcessExit & { error?: string }>;
+  lastLines(): string[];
+}
+
+/** The timeout and abort handling of runCommand, for a group that is already starting. */
+export async function superviseRun(
+  run: GroupRun,
+  options: Pick<RunOptions, 'timeoutMs' | 'graceMs' | 'abort'>,
+  began: number,
+): Promise<CommandResult> {
+  let timedOut = false;
+  let aborted = false;
+  let stopping: Promise<unknown> = Promise.resolve();
+  // The pid may not be known yet: the group is stopped as soon as it is.
+  const stop = (how: (pgid: number) => Promise<unknown>) =>
+    (stopping = run.pid.then((pgid) => (pgid === undefined ? undefined : how(pgid))));
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop((pgid) => terminateGroup(pgid, { graceMs: options.graceMs, killWaitMs: KILL_WAIT_MS }));
+  }, options.timeoutMs);
+  const onAbort = () => {
+    aborted = true;
+    stop((pgid) => killGroup(pgid, KILL_WAIT_MS));
+  };
+  if (options.abort?.aborted) onAbort();
+  else options.abort?.addEventListener('abort', onAbort, { once: true });
+  const exit = await run.exited;
+  clearTimeout(timer);
+  options.abort?.removeEventListener('abort', onAbort);
+  await stopping;
+  const pid = await run.pid;
+  const started = pid === undefined ? {} : { pid };
+  return finishRun(began, options, { ...exit, ...started, timedOut, aborted, lastLines: run.lastLines() });
+}
+
+function finishRun(
+  began: number,
+  options: Pick<RunOptions, 'timeoutMs'>,
+  fields: Partial<CommandResult>,
+): CommandResult {
+  return {
     code: null,
     signal: null,
     timeoutMs: options.timeoutMs,
@@ -180,31 +240,7 @@ export async function runCommand(command: string, options: RunOptions): Promise<
     lastLines: [],
     durationMs: Math.round(performance.now() - began),
     ...fields,
-  });
-  if (options.abort?.aborted) return finish({ aborted: true, error: 'not started: aborted' });
-  let group: ProcessGroup;
-  try {
-    group = ProcessGroup.spawn(command, { env: options.env, onLine: options.onLine });
-  } catch (error) {
-    return finish({ error: (error as Error).message });
-  }
-  let timedOut = false;
-  let aborted = false;
-  let stopping: Promise<unknown> = Promise.resolve();
-  const timer = setTimeout(() => {
-    timedOut = true;
-    stopping = terminateGroup(group.pid, { graceMs: options.graceMs, killWaitMs: KILL_WAIT_MS });
-  }, options.timeoutMs);
-  const onAbort = () => {
-    aborted = true;
-    stopping = killGroup(group.pid, KILL_WAIT_MS);
   };
-  options.abort?.addEventListener('abort', onAbort, { once: true });
-  const exit = await group.exited;
-  clearTimeout(timer);
-  options.abort?.removeEventListener('abort', onAbort);
-  await stopping;
-  return finish({ ...exit, pid: group.pid, timedOut, aborted, lastLines: group.lastLines() });
 }
 
 /** "exited with code 3", "was killed by SIGKILL", "timed out after 5000 ms", … */

@@ -8,6 +8,7 @@ import { memoryLogger } from '../../../src/agent/logger.js';
 import { MonitorScheduler } from '../../../src/monitors/scheduler.js';
 import { isProcessRunning } from '../../../src/resources/proc.js';
 import { ProcessTable } from '../../../src/resources/process-table.js';
+import { scriptSpawner } from '../../../src/resources/script-spawner.js';
 import { pidFrom, scratch, waitFor } from '../resources/helpers.js';
 import { checkOnce, collectResults, monitorModel } from './helpers.js';
 
@@ -21,6 +22,14 @@ test('custom fails on another exit status, with the last line (stderr too)', asy
   const result = await checkOnce('custom', { script: 'echo "disk full on /srv" >&2; exit 3' });
   assert.equal(result.ok, false);
   assert.match(result.detail, /^script exited with code 3 in \d+ ms: disk full on \/srv$/);
+});
+
+test('custom runs the script from the script spawner, not the agent, with VIGIL_MONITOR set', async () => {
+  const result = await checkOnce('custom', { script: 'echo "$VIGIL_MONITOR from $PPID"' });
+  assert.equal(result.ok, true, result.detail);
+  const parent = Number(/: test-custom from (\d+)$/.exec(result.detail)?.[1]);
+  assert.equal(parent, scriptSpawner.pid);
+  assert.notEqual(parent, process.pid);
 });
 
 test('custom passes args to the script untouched by the shell', async (t) => {
@@ -108,4 +117,19 @@ test('long-running custom fails when the script exits right after starting', asy
     result.detail,
     /^script pid \d+ exited with code 1 right after it started: bad config line 3$/,
   );
+});
+
+test('custom fails at once, killing the script, when the script spawner dies under it', async (t) => {
+  const s = scratch(t);
+  const pidFile = join(s.dir, 'child.pid');
+  const running = checkOnce('custom', { script: `sleep 30 & echo $! > ${pidFile}; wait` });
+  const child = await pidFrom(pidFile);
+  process.kill(scriptSpawner.pid ?? 0, 'SIGKILL');
+  const result = await running;
+  assert.equal(result.ok, false);
+  assert.match(
+    result.detail,
+    /^script was killed with its process group because the script spawner \(pid \d+\) was killed by SIGKILL in \d+ ms$/,
+  );
+  await waitFor(() => !isProcessRunning(child), 'the script to be killed');
 });
