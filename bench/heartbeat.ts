@@ -1,6 +1,9 @@
 // bench:heartbeat — idle CPU and memory of vigild agents on loopback at 100 ms heartbeats.
 // Starts 3 and then 16 real agents (127.0.0.1 …), waits until they form a cluster, then samples
 // each agent's CPU time and RSS over a quiet window. Target: ≤ 1 % of a core and ≤ 60 MB per agent.
+// Beside them it measures the floor (heartbeat-floor.ts: bare node doing the same timers and
+// datagrams) and splits RSS into private memory and pages shared with every node process (the
+// executable's code), which one agent per server does not multiply.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,9 +12,14 @@ import { stringify } from 'yaml';
 import { connectUnix } from '../src/control/index.js';
 import { startAgent, type AgentHandle } from '../src/demo/agent-process.js';
 import { machineLine } from './machine.js';
-import { cpuSeconds, rssMegabytes } from './proc-usage.js';
+import { spawn } from 'node:child_process';
+import { cpuSeconds, rssMegabytes, rssSplitMegabytes } from './proc-usage.js';
 
 const windowSeconds = Number(process.env.BENCH_WINDOW_SECONDS ?? 20);
+/** BENCH_CPU_PROF=DIR: every agent writes a CPU profile (node --cpu-prof) there when it stops. */
+const profileDir = process.env.BENCH_CPU_PROF;
+/** BENCH_SIZES=3,16: the cluster sizes to measure. */
+const sizes = (process.env.BENCH_SIZES ?? '3,16').split(',').map(Number);
 
 function writeCluster(dir: string, servers: number, basePort: number): string {
   const keyFile = join(dir, 'cluster.key');
@@ -56,14 +64,17 @@ async function measure(servers: number, basePort: number): Promise<string> {
     const configFile = writeCluster(dir, servers, basePort);
     for (let i = 1; i <= servers; i++) {
       agents.push(
-        startAgent({
-          name: `s${i}`,
-          configFile,
-          stateDir: join(dir, `s${i}`),
-          socket: join(dir, `s${i}.sock`),
-          logFile: join(dir, `s${i}.log`),
-          outputFile: join(dir, `s${i}.out`),
-        }),
+        startAgent(
+          {
+            name: `s${i}`,
+            configFile,
+            stateDir: join(dir, `s${i}`),
+            socket: join(dir, `s${i}.sock`),
+            logFile: join(dir, `s${i}.log`),
+            outputFile: join(dir, `s${i}.out`),
+          },
+          profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {},
+        ),
       );
     }
     const deadline = Date.now() + 30_000;
@@ -79,10 +90,12 @@ async function measure(servers: number, basePort: number): Promise<string> {
     const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = agents.map((a, i) => ((cpuSeconds(a.pid) - before[i]) / elapsed) * 100);
     const rss = agents.map((a) => rssMegabytes(a.pid));
+    const split = agents.map((a) => rssSplitMegabytes(a.pid));
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     return (
       `${String(servers).padStart(2)} agents  CPU per agent: mean ${mean(cpu).toFixed(2)} %, max ${Math.max(...cpu).toFixed(2)} % of a core` +
-      `   RSS per agent: mean ${mean(rss).toFixed(1)} MB, max ${Math.max(...rss).toFixed(1)} MB`
+      `   RSS per agent: mean ${mean(rss).toFixed(1)} MB, max ${Math.max(...rss).toFixed(1)} MB` +
+      ` (private ${mean(split.map((s) => s.anon)).toFixed(1)} MB, file-backed ${mean(split.map((s) => s.file)).toFixed(1)} MB)`
     );
   } finally {
     await Promise.all(agents.map((a) => a.stop(5000)));
@@ -92,5 +105,29 @@ async function measure(servers: number, basePort: number): Promise<string> {
 
 console.log(machineLine());
 console.log(`heartbeat interval 100 ms, timeout 500 ms, loopback, ${windowSeconds} s window per run`);
-console.log(await measure(3, 42100));
-console.log(await measure(16, 42200));
+/** CPU and RSS of the floor process for a cluster of `servers`, over the same window. */
+async function floor(servers: number): Promise<string> {
+  const script = join(import.meta.dirname, 'heartbeat-floor.js');
+  const child = spawn(process.execPath, [script, String(servers - 1)], { stdio: 'ignore' });
+  try {
+    const pid = child.pid as number;
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const before = cpuSeconds(pid);
+    const started = process.hrtime.bigint();
+    await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = ((cpuSeconds(pid) - before) / elapsed) * 100;
+    const split = rssSplitMegabytes(pid);
+    return (
+      `${String(servers).padStart(2)} floor   bare node, same timers and datagrams: CPU ${cpu.toFixed(2)} % of a core` +
+      `   RSS ${rssMegabytes(pid).toFixed(1)} MB (private ${split.anon.toFixed(1)} MB, file-backed ${split.file.toFixed(1)} MB)`
+    );
+  } finally {
+    child.kill();
+  }
+}
+
+for (const [i, size] of sizes.entries()) {
+  console.log(await measure(size, 42100 + 100 * i));
+  console.log(await floor(size));
+}

@@ -40,3 +40,10 @@ export function rssMegabytes(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) / 1024 : NaN;
 }
+
+/** Resident memory split into anonymous (private to the process) and file-backed (mostly shared code). */
+export function rssSplitMegabytes(pid: number): { anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return { anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
+}

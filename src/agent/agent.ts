@@ -595,7 +595,7 @@ export class Agent {
     return (await this.parts.peers.request(node, { type: 'snapshot' }, PEER_REQUEST_MS)) as NodeSnapshot;
   }
 
-  redactedConfig(): RedactedConfig {
+  redactedConfig(): Promise<RedactedConfig> {
     if (this.parts.config === undefined)
       throw new Error(`vigild on ${this.parts.self} was started without its config; it cannot serve it`);
     return redactedConfigYaml(this.parts.config, this.parts.self);

@@ -1,10 +1,11 @@
 // The cluster config as the agent serves it to `config.get`: YAML with secrets taken out and a
 // header that says what was replaced, so whoever reads a log bundle knows what they do not see.
-import { stringify } from 'yaml';
+// The YAML library is loaded at the first call: a running agent otherwise never needs its memory.
 import type { RedactedConfig } from '../control/protocol.js';
 import { REDACTED, redactConfig } from './redact.js';
 
-export function redactedConfigYaml(config: unknown, server: string): RedactedConfig {
+export async function redactedConfigYaml(config: unknown, server: string): Promise<RedactedConfig> {
+  const { stringify } = await import('yaml');
   const { value, redacted } = redactConfig(config);
   const header = [
     `# The cluster config as vigild on ${server} loaded it (defaults filled in), for a log collection.`,

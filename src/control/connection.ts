@@ -326,7 +326,7 @@ export class Connection {
     'logs.snapshot': async ({ node }) => ({ result: await this.backend.nodeSnapshot(node) }),
     'config.get': async () => {
       this.options.logger.info('control-call', { operator: this.operator, method: 'config.get' });
-      return { result: this.backend.redactedConfig() };
+      return { result: await this.backend.redactedConfig() };
     },
     'monitors.lateness': async ({ reset }) => ({ result: this.backend.monitorLateness(reset === true) }),
   };

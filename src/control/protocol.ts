@@ -234,7 +234,7 @@ export interface ControlBackend {
   /** A piece of the whole log of `node` (this server when undefined); Unreachable as logTail. */
   logChunk(node: string | undefined, offset: number): Promise<LogChunk>;
   nodeSnapshot(node: string | undefined): Promise<NodeSnapshot>;
-  redactedConfig(): RedactedConfig;
+  redactedConfig(): Promise<RedactedConfig>;
   /** Records a report for a message monitor; refused (ok false) for a monitor of another type. */
   report(
     monitor: string,

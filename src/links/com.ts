@@ -3,7 +3,7 @@
 // sender, incarnation, seq) inside a length + CRC-32 envelope (com-framing.ts). When the device
 // goes away (adapter unplugged, cable driver gone), the link reopens it with a bounded backoff for
 // as long as the agent runs; nothing the line delivers can throw out of the read path.
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import type { Logger, LogLevel } from '../agent/logger.js';
 import type { Heartbeat } from '../engine/messages.js';
 import { ComDeframer, encodeComFrame, transmitMs } from './com-framing.js';
@@ -186,7 +186,16 @@ export class ComLink implements HeartbeatLink {
 
   private open(done?: () => void): void {
     if (this.state === 'closed') return done?.();
-    const port = new SerialPort({
+    // Loaded here, not at the top: serialport's native binding costs memory in agents without COM links.
+    import('serialport').then(
+      ({ SerialPort: Port }) => this.openPort(Port, done),
+      (error: Error) => this.openFailed(`cannot load serialport: ${error.message}`, done),
+    );
+  }
+
+  private openPort(Port: typeof SerialPort, done?: () => void): void {
+    if (this.state === 'closed') return done?.();
+    const port = new Port({
       path: this.options.device,
       baudRate: this.options.baudRate,
       autoOpen: false,
@@ -199,18 +208,7 @@ export class ComLink implements HeartbeatLink {
         if (!error) port.close();
         return done?.();
       }
-      if (error) {
-        this.count.openFailures++;
-        this.detail = `cannot open ${this.options.device}: ${error.message}`;
-        this.logOnce(`com:open-failed`, 'error', 'com-open-failed', {
-          device: this.options.device,
-          error: error.message,
-          advice: 'check that the serial device exists and that vigild may open it; retrying',
-        });
-        this.state = 'reopening';
-        this.retryLater();
-        return done?.();
-      }
+      if (error) return this.openFailed(error.message, done);
       if (this.opened > 0) this.count.reopens++;
       this.opened++;
       this.port = port;
@@ -221,6 +219,19 @@ export class ComLink implements HeartbeatLink {
       this.options.logger.info('com-open', { device: this.options.device, baudRate: this.options.baudRate });
       done?.();
     });
+  }
+
+  private openFailed(reason: string, done?: () => void): void {
+    this.count.openFailures++;
+    this.detail = `cannot open ${this.options.device}: ${reason}`;
+    this.logOnce(`com:open-failed`, 'error', 'com-open-failed', {
+      device: this.options.device,
+      error: reason,
+      advice: 'check that the serial device exists and that vigild may open it; retrying',
+    });
+    this.state = 'reopening';
+    this.retryLater();
+    done?.();
   }
 
   /** The open port failed or closed under us: drop it and reopen later. */

@@ -1,6 +1,7 @@
 // mysql: connects to MySQL or MariaDB and runs a query (default SELECT 1), optionally comparing the
-// first column of the first row with `expectValue`. Uses npm `mysql2`.
-import mysql from 'mysql2/promise';
+// first column of the first row with `expectValue`. Uses npm `mysql2`, loaded at the first check (as
+// `pg` in psql.ts).
+import type { Connection } from 'mysql2/promise';
 import type { MonitorModel } from '../engine/model.js';
 import type { MonitorDriver } from './driver.js';
 import { checkDatabase, databaseParams, firstValue } from './database.js';
@@ -10,11 +11,12 @@ export function createMysqlMonitor(monitor: MonitorModel): MonitorDriver {
   return {
     check: (ctx) =>
       checkDatabase('MySQL', params, ctx.signal, async (password, onCancel) => {
-        const state: { connection?: mysql.Connection; cancelled: boolean } = { cancelled: false };
+        const state: { connection?: Connection; cancelled: boolean } = { cancelled: false };
         onCancel(() => {
           state.cancelled = true;
           state.connection?.destroy();
         });
+        const { default: mysql } = await import('mysql2/promise');
         const connection = await mysql.createConnection({
           host: params.host,
           port: params.port,

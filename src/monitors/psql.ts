@@ -1,6 +1,6 @@
 // psql: connects to PostgreSQL and runs a query (default SELECT 1), optionally comparing the first
-// column of the first row with `expectValue`. Uses npm `pg`.
-import pg from 'pg';
+// column of the first row with `expectValue`. Uses npm `pg`, loaded at the first check: most agents
+// never run one, and the driver costs memory in every agent that loads it.
 import type { MonitorModel } from '../engine/model.js';
 import type { MonitorDriver } from './driver.js';
 import { checkDatabase, databaseParams, firstValue } from './database.js';
@@ -10,6 +10,7 @@ export function createPsqlMonitor(monitor: MonitorModel): MonitorDriver {
   return {
     check: (ctx) =>
       checkDatabase('PostgreSQL', params, ctx.signal, async (password, onCancel) => {
+        const { default: pg } = await import('pg');
         const client = new pg.Client({
           host: params.host,
           port: params.port,

@@ -31,16 +31,16 @@ export interface HttpAnswer {
   server: string | null;
 }
 
-/** Polls a URL from a namespace every `everyMs`, for at most 10 minutes. */
+/** Polls a URL from a namespace every `everyMs`, for at most `forMs` (default 10 minutes). */
 export class ClientPoller {
   readonly answers: HttpAnswer[] = [];
   private readonly child: ChildProcess;
 
-  constructor(net: LabNetwork, from: string, url: string, everyMs = 25) {
+  constructor(net: LabNetwork, from: string, url: string, everyMs = 25, forMs = 600_000) {
     const script = join(repoRoot(), 'dist', 'test', 'lab', 'http-poller-main.js');
     this.child = spawn(
       'ip',
-      ['netns', 'exec', net.node(from).ns, process.execPath, script, url, String(everyMs), '600000'],
+      ['netns', 'exec', net.node(from).ns, process.execPath, script, url, String(everyMs), String(forMs)],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     onLines(this.child, (line) => this.answers.push(JSON.parse(line) as HttpAnswer));

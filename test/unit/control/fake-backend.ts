@@ -216,7 +216,7 @@ export class FakeBackend implements ControlBackend {
     return { server: this.serverName, status: this.snapshot, alerts: this.alertList, alertsLeftOut: 0 };
   }
 
-  redactedConfig(): RedactedConfig {
+  async redactedConfig(): Promise<RedactedConfig> {
     return { server: this.serverName, yaml: 'cluster:\n  name: demo\n', redacted: [] };
   }
 
