@@ -106,5 +106,8 @@ test('the YAML served says what was replaced and parses back to the redacted con
   const parsed = parse(served.yaml) as ReturnType<typeof config>;
   assert.equal(parsed.operators[0]?.key, '[redacted]');
   assert.equal(parsed.cluster.name, 'prod');
-  assert.match((await redactedConfigYaml({ cluster: { name: 'x' } }, 's1')).yaml, /nothing else was replaced/);
+  assert.match(
+    (await redactedConfigYaml({ cluster: { name: 'x' } }, 's1')).yaml,
+    /nothing else was replaced/,
+  );
 });
