@@ -2,7 +2,7 @@
 // node's connection state, footer hints from the key registry; help, filter, command palette and the
 // confirmation of state-changing actions with progress until the status shows the outcome.
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Mark, ThemeContext, Tok, useTheme } from './components.js';
 import { clusterModel, type ClusterModel } from './data/cluster-model.js';
 import type { ConsoleStore } from './data/types.js';
@@ -307,8 +307,8 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
       case 'down':
         return move(1);
       case 'open': {
-        const row = tree[selectedNow.current.tree];
-        if (pane === 'tree' && row && row.details.length > 0) setDetail(row.details);
+        const lines = pane === 'tree' ? tree[selectedNow.current.tree]?.details() : undefined;
+        if (lines && lines.length > 0) setDetail(lines);
         const alert = alerts[selectedNow.current.alerts];
         if (pane === 'alerts' && alert) {
           setDetail([
@@ -516,7 +516,8 @@ function StatusLine({ model }: { model: ClusterModel }) {
   );
 }
 
-function Footer({ pane, readOnly }: { pane: Pane; readOnly: boolean }) {
+/** The same for every update of the cluster: rendered again only when the pane changes. */
+const Footer = memo(function Footer({ pane, readOnly }: { pane: Pane; readOnly: boolean }) {
   const hints = bindingsFor(pane, readOnly).filter((binding) => binding.hint);
   return (
     <Text wrap="truncate-end">
@@ -531,7 +532,7 @@ function Footer({ pane, readOnly }: { pane: Pane; readOnly: boolean }) {
       ))}
     </Text>
   );
-}
+});
 
 function Help({ readOnly }: { readOnly: boolean }) {
   const keys = bindingsFor(undefined, readOnly);

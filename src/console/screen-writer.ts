@@ -8,8 +8,8 @@
 import { Writable } from 'node:stream';
 import { BLANK, ScreenModel, narrow, type Cell } from './screen-model.js';
 
-/** Unchanged cells shorter than this between two changes are rewritten rather than jumped over. */
-const MAX_GAP = 4;
+/** Beyond this many unchanged cells, moving the cursor over them is always shorter than rewriting them. */
+const MAX_GAP = 12;
 // eslint-disable-next-line no-control-regex -- the marks are escape sequences
 const SYNCHRONIZED = /\x1b\[\?2026[hl]/g;
 
@@ -65,62 +65,97 @@ export class ScreenWriter extends Writable {
   /** Cursor moves and characters that turn what the terminal shows into the model's screen. */
   private diff(): string {
     const screen = this.model.screen;
+    const dirty = this.model.takeDirty();
     const out: string[] = [];
-    if (this.shown === undefined) {
+    const shown = this.shown;
+    if (shown === undefined) {
       out.push('\x1b[0m\x1b[2J');
       this.style = '';
       this.cursor = undefined;
     }
     for (let row = 0; row < screen.length; row++) {
+      // Rows the model did not touch since the last diff show what the terminal shows.
+      if (shown !== undefined && !dirty[row]) continue;
       const now = screen[row] as Cell[];
-      const before = this.shown?.[row];
-      const differs = (column: number) => {
-        const a = now[column] ?? BLANK;
-        const b = before?.[column] ?? BLANK;
-        return a.char !== b.char || a.style !== b.style;
-      };
-      let column = 0;
-      while (column < now.length) {
-        if (!differs(column)) {
-          column++;
-          continue;
-        }
-        // A run of changes, taking in short unchanged gaps.
-        let end = column + 1;
-        for (let probe = end; probe < now.length && probe - end < MAX_GAP; probe++)
-          if (differs(probe)) end = probe + 1;
-        out.push(this.moveTo(row, column));
-        for (let at = column; at < end; at++) {
-          const cell = now[at] ?? BLANK;
-          if (cell.style !== this.style) {
-            out.push(
-              this.style === '' || cell.style === '' ? `\x1b[${cell.style}m` : `\x1b[0;${cell.style}m`,
-            );
-            this.style = cell.style;
-          }
-          out.push(cell.char);
-        }
+      const before = shown?.[row];
+      for (let column = 0; column < now.length; column++) {
+        const cell = now[column] ?? BLANK;
+        const old = before?.[column] ?? BLANK;
+        if (cell.char === old.char && cell.style === old.style) continue;
+        out.push(this.reach(now, row, column));
+        out.push(this.styled(cell));
         // Past the last column the terminal's cursor position depends on its wrap handling.
-        this.cursor = end < now.length ? { row, column: end } : undefined;
-        column = end;
+        this.cursor = column + 1 < now.length ? { row, column: column + 1 } : undefined;
       }
+      if (shown !== undefined) shown[row] = now.slice();
     }
-    this.shown = screen.map((line) => line.slice());
+    if (shown === undefined) this.shown = screen.map((line) => line.slice());
     return out.join('');
+  }
+
+  /** The cell's character, after the attributes it needs; the terminal keeps them for the next cell. */
+  private styled(cell: Cell): string {
+    if (cell.style === this.style) return cell.char;
+    const sgr = this.style === '' || cell.style === '' ? `\x1b[${cell.style}m` : `\x1b[0;${cell.style}m`;
+    this.style = cell.style;
+    return sgr + cell.char;
+  }
+
+  /**
+   * Brings the cursor to (row, column): a cursor move, or on the cursor's row a short run of unchanged
+   * cells rewritten when that is fewer bytes (the attributes included).
+   */
+  private reach(line: Cell[], row: number, column: number): string {
+    const move = this.moveTo(row, column);
+    const from = this.cursor;
+    if (move === '' || from?.row !== row || from.column > column || column - from.column > MAX_GAP)
+      return move;
+    const target = line[column] ?? BLANK;
+    const style = this.style;
+    let rewrite = '';
+    for (let at = from.column; at < column; at++) rewrite += this.styled(line[at] ?? BLANK);
+    const rewriteBytes =
+      Buffer.byteLength(rewrite) + (target.style === this.style ? 0 : sgrBytes(this.style, target.style));
+    const moveBytes = move.length + (target.style === style ? 0 : sgrBytes(style, target.style));
+    if (rewriteBytes < moveBytes) return rewrite;
+    this.style = style;
+    return move;
   }
 
   /** The shortest sequence that moves the terminal's cursor to (row, column). */
   private moveTo(row: number, column: number): string {
     const from = this.cursor;
     if (from?.row === row && from.column === column) return '';
-    const candidates = [`\x1b[${row + 1};${column + 1}H`];
-    if (from) {
-      const down = row - from.row;
-      const right = column - from.column;
-      if (down === 0) candidates.push(right > 0 ? `\x1b[${right}C` : `\x1b[${-right}D`);
-      if (down > 0 && right === 0) candidates.push(`\x1b[${down}B`);
-      if (down > 0 && column === 0) candidates.push(`\x1b[${down}E`);
-    }
-    return candidates.reduce((best, candidate) => (candidate.length < best.length ? candidate : best));
+    const absolute = column === 0 ? `\x1b[${row + 1}H` : `\x1b[${row + 1};${column + 1}H`;
+    if (!from) return absolute;
+    const shortest = (candidates: string[]) =>
+      candidates.reduce((best, candidate) => (candidate.length < best.length ? candidate : best));
+    const down = row - from.row;
+    const right = column - from.column;
+    const vertical =
+      down === 0 ? '' : shortest([down > 0 ? csi(down, 'B') : csi(-down, 'A'), `\x1b[${row + 1}d`]);
+    const horizontal =
+      right === 0
+        ? ''
+        : shortest([
+            right > 0 ? csi(right, 'C') : csi(-right, 'D'),
+            `\x1b[${column + 1}G`,
+            ...(column === 0 ? ['\r'] : []),
+            // Backspace: one byte a column to the left.
+            ...(right < 0 && right >= -3 ? ['\b'.repeat(-right)] : []),
+          ]);
+    // To the start of a line above or below: CSI n E/F (next/previous line).
+    const line = column === 0 && down !== 0 ? [down > 0 ? csi(down, 'E') : csi(-down, 'F')] : [];
+    return shortest([absolute, vertical + horizontal, ...line]);
   }
+}
+
+/** A relative cursor move (CSI n A/B/C/D), without the count when it is 1. */
+function csi(count: number, final: string): string {
+  return count === 1 ? `\x1b[${final}` : `\x1b[${count}${final}`;
+}
+
+/** Bytes of the attribute change from one style to another, as `styled` writes it. */
+function sgrBytes(from: string, to: string): number {
+  return (from === '' || to === '' ? 3 : 5) + to.length;
 }

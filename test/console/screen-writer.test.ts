@@ -105,3 +105,65 @@ test('a resize is passed on to ink and the next frame repaints in full', async (
   await write(writer, frame(first));
   assert.match(terminal.writes.at(-1) ?? '', /^\x1b\[0m\x1b\[2J/);
 });
+
+test('scattered one-cell changes go out as short relative moves', async () => {
+  const terminal = new Terminal();
+  const writer = new ScreenWriter(terminal as unknown as NodeJS.WriteStream);
+  const lines = ['age 4s', 'age 4s', 'age 4s', 'age 4s'];
+  await write(writer, frame(lines));
+  const before = terminal.writes.length;
+  await write(writer, frame(['age 5s', 'age 4s', 'age 4s', 'age 5s']));
+  // To the first change; then three rows down and back over the cell just written.
+  assert.equal(terminal.writes.slice(before).join(''), '\x1b[1;5H5\x1b[3B\b5');
+  assert.equal(terminal.screen.text().trimEnd(), 'age 5s\nage 4s\nage 4s\nage 5s');
+});
+
+test('a short run of unchanged cells between two changes is rewritten rather than jumped over', async () => {
+  const terminal = new Terminal();
+  const writer = new ScreenWriter(terminal as unknown as NodeJS.WriteStream);
+  await write(writer, frame(['rtt 4 5']));
+  const before = terminal.writes.length;
+  await write(writer, frame(['rtt 6 7']));
+  // One move to the first change, then the space between rewritten (1 byte, a move takes 3).
+  assert.match(terminal.writes.slice(before).join(''), /^(?:\x1b\[[0-9;]*[A-Za-z]|\x08+)6 7$/);
+});
+
+/** mulberry32: repeatable random frames. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('random frames: the terminal always shows what the frame draws', async () => {
+  const random = seeded(7);
+  const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)] as T;
+  const styles = ['', '\x1b[32m', '\x1b[1m\x1b[36m', '\x1b[90m', '\x1b[44m'];
+  const words = ['s1', '✔ up', 'lan1', '0.4ms', '·', 'web', '✖ down', '  ', '→ stop'];
+  // Words in attributes that are not always reset: a line may start in the last one's attributes.
+  const line = () =>
+    Array.from(
+      { length: Math.floor(random() * 8) },
+      () => `${pick(styles)}${pick(words)}${pick(['\x1b[0m', ''])} `,
+    ).join('');
+  const terminal = new Terminal();
+  const writer = new ScreenWriter(terminal as unknown as NodeJS.WriteStream);
+  // The same frames written straight to a terminal.
+  const direct = new ScreenModel(40, 6);
+  let lines = Array.from({ length: 6 }, line);
+  for (let step = 0; step < 300; step++) {
+    // Mostly a line or two changed, now and then fewer lines, and now and then a frame drawn without
+    // clearing first (as ink's first frame is).
+    lines = lines.map((text) => (random() < 0.2 ? line() : text));
+    const shown = random() < 0.1 ? lines.slice(0, 1 + Math.floor(random() * 6)) : lines;
+    const text = random() < 0.05 ? `\x1b[H\x1b[J${shown.join('\n')}` : frame(shown);
+    await write(writer, text);
+    direct.apply(text);
+    assert.deepEqual(terminal.screen.screen, direct.screen, `step ${step}: ${JSON.stringify(text)}`);
+  }
+});

@@ -1,21 +1,29 @@
 // The cluster tree: cluster → servers (state, links, NP decision) → groups (state, server, policy)
 // → resources; monitors with state, last result age and recovery ladder.
-import { Box, Text } from 'ink';
-import type { ReactNode } from 'react';
+// A row is data (its parts), not elements: the shown rows are memoised on it, so an update re-renders
+// only the rows whose text changed (an update typically changes a few of the hundreds of rows).
+import { Box } from 'ink';
+import { memo } from 'react';
 import { Line, Mark, Tok, age, windowAround } from '../components.js';
 import type { ClusterModel } from '../data/cluster-model.js';
 import { groupKind, monitorKind, resourceKind, serverKind } from '../status-kind.js';
+import type { StatusKind, Token } from '../theme.js';
 
 export type RowKind = 'cluster' | 'server' | 'group' | 'resource' | 'monitor';
+
+/** A piece of a row: plain text, text in a theme token's colour, or a status mark (symbol + word). */
+export type Part =
+  string | { token: Token; text: string; bold?: boolean } | { mark: StatusKind; text: string };
 
 export interface TreeRow {
   id: string;
   kind: RowKind;
   name: string;
   depth: number;
-  content: ReactNode;
-  /** Lines shown when the operator drills in. */
-  details: string[];
+  /** What the row shows (built when asked: only the rows on screen are). */
+  parts: () => Part[];
+  /** Lines shown when the operator drills in (built when asked: only the selected row's are shown). */
+  details: () => string[];
 }
 
 export function treeRows(model: ClusterModel, filter = ''): TreeRow[] {
@@ -30,21 +38,17 @@ export function treeRows(model: ClusterModel, filter = ''): TreeRow[] {
     kind: 'cluster',
     name: cluster.name,
     depth: 0,
-    content: (
-      <Text>
-        <Tok token="header" bold>{`cluster ${cluster.name} `}</Tok>
-        <Mark
-          kind={
-            cluster.service === 'running' ? 'ok' : cluster.service === 'suspended' ? 'suspended' : 'error'
-          }
-          word={cluster.service}
-        />
-        {'  '}
-        <Mark kind={cluster.quorate ? 'ok' : 'error'} word={cluster.quorate ? 'quorate' : 'no quorum'} />
-        <Tok token="muted">{`  NP: ${np} (${cluster.np.reason})`}</Tok>
-      </Text>
-    ),
-    details: [
+    parts: () => [
+      { token: 'header', text: `cluster ${cluster.name} `, bold: true },
+      {
+        mark: cluster.service === 'running' ? 'ok' : cluster.service === 'suspended' ? 'suspended' : 'error',
+        text: cluster.service,
+      },
+      '  ',
+      { mark: cluster.quorate ? 'ok' : 'error', text: cluster.quorate ? 'quorate' : 'no quorum' },
+      { token: 'muted', text: `  NP: ${np} (${cluster.np.reason})` },
+    ],
+    details: () => [
       `as seen by ${status.node} at ${status.at}`,
       `partition resolution: ${np}: ${cluster.np.reason}`,
     ],
@@ -52,31 +56,31 @@ export function treeRows(model: ClusterModel, filter = ''): TreeRow[] {
   rows.push(heading('servers'));
   for (const server of status.servers) {
     const reach = model.nodes.find((node) => node.name === server.name)?.connection;
-    const links = server.self
-      ? 'this node'
-      : server.links
-          .map(
-            (link) =>
-              `${link.id} ${link.up ? `up${link.rttMs === null ? '' : ` ${link.rttMs.toFixed(1)}ms`}` : 'down'}`,
-          )
-          .join(', ');
     rows.push({
       id: `server:${server.name}`,
       kind: 'server',
       name: server.name,
       depth: 1,
-      content: (
-        <Text>
-          {`${server.name.padEnd(10)} `}
-          <Mark kind={serverKind(server.state)} word={server.state.padEnd(9)} />
-          {typeof server.health === 'number' ? <Tok token="muted">{` ♥${server.health}`}</Tok> : null}
-          <Tok token="muted">{` ${links || 'no links'}`}</Tok>
-          {reach?.kind === 'unreachable' ? (
-            <Tok token="status.warning">{'  · unreachable from this console'}</Tok>
-          ) : null}
-        </Text>
-      ),
-      details: [
+      parts: () => {
+        const links = server.self
+          ? 'this node'
+          : server.links
+              .map(
+                (link) =>
+                  `${link.id} ${link.up ? `up${link.rttMs === null ? '' : ` ${link.rttMs.toFixed(1)}ms`}` : 'down'}`,
+              )
+              .join(', ');
+        const parts: Part[] = [
+          `${server.name.padEnd(10)} `,
+          { mark: serverKind(server.state), text: server.state.padEnd(9) },
+        ];
+        if (typeof server.health === 'number') parts.push({ token: 'muted', text: ` ♥${server.health}` });
+        parts.push({ token: 'muted', text: ` ${links || 'no links'}` });
+        if (reach?.kind === 'unreachable')
+          parts.push({ token: 'status.warning', text: '  · unreachable from this console' });
+        return parts;
+      },
+      details: () => [
         `server ${server.name}: ${server.state}${typeof server.health === 'number' ? `, health ${server.health}` : ''} (as the cluster sees it)`,
         reach
           ? `console connection: ${reach.kind}${reach.kind === 'unreachable' ? `: ${reach.reason}` : ''}`
@@ -95,18 +99,16 @@ export function treeRows(model: ClusterModel, filter = ''): TreeRow[] {
       kind: 'group',
       name: group.name,
       depth: 1,
-      content: (
-        <Text>
-          {`${group.name.padEnd(10)} `}
-          <Mark
-            kind={groupKind(group.state, group.run)}
-            word={`${group.state}${group.run ? '' : ' (stopped by operator)'}`.padEnd(9)}
-          />
-          {` on ${group.server ?? 'no server'}`}
-          <Tok token="muted">{`  policy ${group.policy.join(' > ')}`}</Tok>
-        </Text>
-      ),
-      details: [
+      parts: () => [
+        `${group.name.padEnd(10)} `,
+        {
+          mark: groupKind(group.state, group.run),
+          text: `${group.state}${group.run ? '' : ' (stopped by operator)'}`.padEnd(9),
+        },
+        ` on ${group.server ?? 'no server'}`,
+        { token: 'muted', text: `  policy ${group.policy.join(' > ')}` },
+      ],
+      details: () => [
         `group ${group.name}: ${group.state} on ${group.server ?? 'no server'} (epoch ${group.epoch}, local ${group.local})`,
         `policy ${group.policy.join(' > ')}`,
         ...group.resources.map(
@@ -120,40 +122,39 @@ export function treeRows(model: ClusterModel, filter = ''): TreeRow[] {
         kind: 'resource',
         name: resource.name,
         depth: 2,
-        content: (
-          <Text>
-            {`${resource.name.padEnd(12)} `}
-            <Mark kind={resourceKind(resource.state)} word={resource.state} />
-            <Tok token="muted">{` ${resource.type}`}</Tok>
-          </Text>
-        ),
-        details: [`resource ${resource.name} of ${group.name} (${resource.type}): ${resource.state}`],
+        parts: () => [
+          `${resource.name.padEnd(12)} `,
+          { mark: resourceKind(resource.state), text: resource.state },
+          { token: 'muted', text: ` ${resource.type}` },
+        ],
+        details: () => [`resource ${resource.name} of ${group.name} (${resource.type}): ${resource.state}`],
       });
   }
   if (status.monitors.length > 0) rows.push(heading('monitors'));
   for (const monitor of status.monitors) {
     const { limits } = monitor;
-    const ladder = `reactivate ${monitor.reactivations}/${limits.reactivate} · failover ${monitor.failovers}/${limits.failover} → ${finalWords(limits.final)}`;
-    const last = monitor.last
-      ? `${monitor.last.ok ? 'ok' : 'failed'} ${age(now - Date.parse(monitor.last.at))} ago`
-      : 'not run yet';
+    const ladder = () =>
+      `reactivate ${monitor.reactivations}/${limits.reactivate} · failover ${monitor.failovers}/${limits.failover} → ${finalWords(limits.final)}`;
     const state = monitor.suspended && monitor.state !== 'suspended' ? 'suspended' : monitor.state;
     rows.push({
       id: `monitor:${monitor.name}`,
       kind: 'monitor',
       name: monitor.name,
       depth: 1,
-      content: (
-        <Text>
-          {`${monitor.name.padEnd(12)} `}
-          <Mark kind={monitorKind(monitor.state, monitor.suspended)} word={state.padEnd(9)} />
-          <Tok token="muted">{` ${monitor.type} · last ${last} · `}</Tok>
-          {ladder}
-        </Text>
-      ),
-      details: [
+      parts: () => {
+        const last = monitor.last
+          ? `${monitor.last.ok ? 'ok' : 'failed'} ${age(now - Date.parse(monitor.last.at))} ago`
+          : 'not run yet';
+        return [
+          `${monitor.name.padEnd(12)} `,
+          { mark: monitorKind(monitor.state, monitor.suspended), text: state.padEnd(9) },
+          { token: 'muted', text: ` ${monitor.type} · last ${last} · ` },
+          ladder(),
+        ];
+      },
+      details: () => [
         `monitor ${monitor.name} (${monitor.type}): ${state}`,
-        `failures ${monitor.failures}/${limits.retries}; ${ladder}`,
+        `failures ${monitor.failures}/${limits.retries}; ${ladder()}`,
         monitor.last
           ? `last result: ${monitor.last.ok ? 'ok' : 'failed'} at ${monitor.last.at}: ${monitor.last.detail || '-'}`
           : 'no result yet',
@@ -171,18 +172,16 @@ function finalWords(final: string): string {
   return final === 'none' ? 'no final action' : final.replace('-', ' ');
 }
 
+const NO_DETAILS = (): string[] => [];
+
 function heading(title: string): TreeRow {
   return {
     id: '',
     kind: 'cluster',
     name: title,
     depth: 0,
-    content: (
-      <Tok token="header" bold>
-        {title}
-      </Tok>
-    ),
-    details: [],
+    parts: () => [{ token: 'header', text: title, bold: true }],
+    details: NO_DETAILS,
   };
 }
 
@@ -191,11 +190,54 @@ export function TreeView({ rows, selected, height }: { rows: TreeRow[]; selected
   return (
     <Box flexDirection="column">
       {shown.items.map((row, index) => (
-        <Line key={`${row.id}:${row.name}:${index}`} selected={shown.start + index === selected}>
-          {'  '.repeat(row.depth)}
-          {row.content}
-        </Line>
+        <TreeLine
+          key={`${row.id}:${row.name}:${index}`}
+          depth={row.depth}
+          parts={row.parts()}
+          selected={shown.start + index === selected}
+        />
       ))}
     </Box>
   );
+}
+
+interface TreeLineProps {
+  depth: number;
+  parts: Part[];
+  selected: boolean;
+}
+
+/** One row; re-rendered only when its text, colours or selection change (the theme comes by context). */
+const TreeLine = memo(function TreeLine({ depth, parts, selected }: TreeLineProps) {
+  return (
+    <Line selected={selected}>
+      {'  '.repeat(depth)}
+      {parts.map((part, index) =>
+        typeof part === 'string' ? (
+          part
+        ) : 'mark' in part ? (
+          <Mark key={index} kind={part.mark} word={part.text} />
+        ) : (
+          <Tok key={index} token={part.token} bold={part.bold}>
+            {part.text}
+          </Tok>
+        ),
+      )}
+    </Line>
+  );
+}, sameLine);
+
+function sameLine(a: TreeLineProps, b: TreeLineProps): boolean {
+  return (
+    a.depth === b.depth &&
+    a.selected === b.selected &&
+    a.parts.length === b.parts.length &&
+    a.parts.every((part, index) => samePart(part, b.parts[index] as Part))
+  );
+}
+
+function samePart(a: Part, b: Part): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  if ('mark' in a) return 'mark' in b && a.mark === b.mark && a.text === b.text;
+  return !('mark' in b) && a.token === b.token && a.text === b.text && a.bold === b.bold;
 }
