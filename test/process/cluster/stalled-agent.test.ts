@@ -30,13 +30,16 @@ test('an agent stopped past the takeover delay fences its groups on waking; web 
   const agent = c.agents.get('s1')!;
   try {
     agent.child.kill('SIGSTOP');
-    // The others declare s1 down and try to take web over (its address is still held by s1's service).
+    // The others declare s1 down and, after the takeover delay, claim web (its address is still held
+    // by s1's service). Waiting for the claim, not only for "down", makes the stop last longer than a
+    // heartbeat timeout on s1's own clock too: s1 may have run a little after its last heartbeat.
     await waitFor(
-      's2 to see s1 down and claim web',
+      's2 to see s1 down and web claimed by another server',
       async () => {
         const status = await c.status('s2');
         const web = status.groups.find((g) => g.name === 'web');
-        return status.servers.find((s) => s.name === 's1')?.state === 'down' && web?.server !== 's1';
+        const claimedElsewhere = typeof web?.server === 'string' && web.server !== 's1';
+        return status.servers.find((s) => s.name === 's1')?.state === 'down' && claimedElsewhere;
       },
       30_000,
     );
