@@ -58,6 +58,10 @@ function runStressNg(ms: number): Promise<void> {
   const child = spawn('stress-ng', ['--cpu', '0', '--timeout', `${Math.round(ms / 1000)}s`, '--quiet'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // If the bench is stopped (Ctrl-C, SIGTERM), stress-ng must not keep the CPUs busy after it.
+  const stopStress = () => child.kill('SIGKILL');
+  process.once('exit', stopStress);
+  child.once('exit', () => process.off('exit', stopStress));
   return new Promise((resolve, reject) => {
     const overdue = setTimeout(() => {
       child.kill('SIGKILL');

@@ -18,6 +18,24 @@ import { LAB_PREFIX_LENGTH, LAB_SUBNET, LabNetwork, run } from './netns.js';
 
 export { waitFor };
 
+/** Labs not destroyed yet: a SIGINT or SIGTERM (Ctrl-C on a bench, a killed test) destroys them first. */
+const liveLabs = new Set<LabCluster>();
+let signalsHooked = false;
+
+function destroyOnSignal(lab: LabCluster): void {
+  liveLabs.add(lab);
+  if (signalsHooked) return;
+  signalsHooked = true;
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      void Promise.allSettled([...liveLabs].map((live) => live.destroy())).then(() => process.exit(code));
+    });
+  }
+}
+
 export const FLOATING_IP = `${LAB_SUBNET}.100`;
 export const WEB_PORT = 8080;
 export const HEARTBEAT_PORT = 29100;
@@ -64,6 +82,7 @@ export class LabCluster {
       this.net.destroy();
       throw error;
     }
+    destroyOnSignal(this);
   }
 
   get webUrl(): string {
@@ -278,8 +297,19 @@ export class LabCluster {
     this.net.setLink(name, false);
   }
 
-  /** Stops everything and removes the network and the files. Never throws. */
-  async destroy(): Promise<void> {
+  /**
+   * Stops everything and removes the network and the files. Never throws. Called again while it
+   * runs (a signal during a test's own clean-up), it gives the same promise: both wait for the end.
+   */
+  destroy(): Promise<void> {
+    this.destroyed ??= this.teardown();
+    return this.destroyed;
+  }
+
+  private destroyed: Promise<void> | undefined;
+
+  private async teardown(): Promise<void> {
+    liveLabs.delete(this);
     for (const [name, agent] of this.agents) {
       try {
         process.kill(agent.child.pid ?? -1, 'SIGCONT');
