@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
 import { ScreenModel } from '../../src/console/screen-model.js';
 import { ScreenWriter } from '../../src/console/screen-writer.js';
+import { Rng } from '../../src/sim/prng.js';
 
 const CLEAR = '\x1b[2J\x1b[3J\x1b[H';
 
@@ -128,20 +129,9 @@ test('a short run of unchanged cells between two changes is rewritten rather tha
   assert.match(terminal.writes.slice(before).join(''), /^(?:\x1b\[[0-9;]*[A-Za-z]|\x08+)6 7$/);
 });
 
-/** mulberry32: repeatable random frames. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('random frames: the terminal always shows what the frame draws', async () => {
-  const random = seeded(7);
+  const rng = new Rng(7); // repeatable random frames
+  const random = () => rng.float();
   const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)] as T;
   const styles = ['', '\x1b[32m', '\x1b[1m\x1b[36m', '\x1b[90m', '\x1b[44m'];
   const words = ['s1', '✔ up', 'lan1', '0.4ms', '·', 'web', '✖ down', '  ', '→ stop'];
