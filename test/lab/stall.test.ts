@@ -38,6 +38,7 @@ test(
     process.kill(agent, 'SIGSTOP');
     let continued = false;
     const states: string[] = [];
+    let placed = false;
     try {
       await waitFor(
         `the others to see the stopped ${active} down and act on web`,
@@ -47,12 +48,14 @@ test(
             const status = await l.status(s);
             if (status.servers.find((x) => x.name === active)?.state !== 'down') return false;
             const g = status.groups.find((x) => x.name === 'web');
+            states.push(`${s} sees web ${g?.state} on ${g?.server ?? 'no server'}`);
             // Past the takeover point: web placed on another server (where its start may fail while
-            // the stopped server still holds the address).
-            if (!g?.server || g.server === active) return false;
-            states.push(`${s} sees web ${g.state} on ${g.server}`);
+            // the stopped server still holds the address). One survivor seeing it is enough: a
+            // claim needs a majority's grants. Between refused starts web is on no server for a
+            // while, so both seeing it at the same poll is a matter of luck.
+            if (g?.server && g.server !== active) placed = true;
           }
-          return true;
+          return placed;
         },
         60_000,
       );

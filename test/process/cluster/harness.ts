@@ -182,7 +182,11 @@ export class TestCluster {
       'a healthy cluster',
       async () => {
         for (const s of this.demo.servers) {
-          if (!this.agents.get(s.name) || this.agents.get(s.name)?.exit) continue;
+          const exit = this.agents.get(s.name)?.exit;
+          // An agent that failed on its own (a start-up error, a crash) is worth saying at once.
+          if (exit && exit.signal === null && exit.code !== 0)
+            throw new Error(`${s.name}'s agent exited with code ${exit.code}: ${this.outputTail(s.name)}`);
+          if (!this.agents.get(s.name) || exit) continue;
           const status = await this.status(s.name);
           if (status.servers.some((x) => x.state !== 'up')) return false;
           if (status.groups.some((g) => g.run && g.state !== 'online')) return false;
@@ -191,6 +195,19 @@ export class TestCluster {
       },
       deadlineMs,
     );
+  }
+
+  /** The last lines an agent wrote to stdout and stderr. */
+  outputTail(server: string, lines = 5): string {
+    try {
+      return readFileSync(this.server(server).outputFile, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(-lines)
+        .join(' | ');
+    } catch {
+      return '(no output)';
+    }
   }
 
   /** Runs the vigil CLI against one agent's socket. */
