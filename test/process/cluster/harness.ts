@@ -197,6 +197,23 @@ export class TestCluster {
     );
   }
 
+  /** Waits until every running agent's peer channel (TLS) to every other server is connected. */
+  async peersConnected(deadlineMs: number): Promise<void> {
+    await waitFor(
+      'every peer channel connected',
+      async () => {
+        for (const s of this.demo.servers) {
+          if (!this.agents.get(s.name) || this.agents.get(s.name)?.exit) continue;
+          const channels = (await this.status(s.name)).peerChannels ?? [];
+          if (channels.length < this.demo.servers.length - 1) return false;
+          if (channels.some((c) => c.state !== 'connected')) return false;
+        }
+        return true;
+      },
+      deadlineMs,
+    );
+  }
+
   /** The last lines an agent wrote to stdout and stderr. */
   outputTail(server: string, lines = 5): string {
     try {

@@ -37,6 +37,8 @@ before(async () => {
   writeFileSync(cluster.demo.configFile, stringify(config));
   for (const server of cluster.demo.servers) cluster.startAgent(server.name);
   await cluster.healthy(30_000);
+  // Collecting goes through the peer channels, which may still be connecting when heartbeats say up.
+  await cluster.peersConnected(30_000);
 });
 
 after(async () => {
