@@ -83,12 +83,7 @@ async function measure(servers: number, basePort: number): Promise<string> {
         throw new Error(`${servers} agents did not form a cluster within 30 s (logs in ${dir})`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    await new Promise((resolve) => setTimeout(resolve, 3000)); // let start-up work settle
-    const before = agents.map((a) => cpuSeconds(a.pid));
-    const started = process.hrtime.bigint();
-    await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
-    const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-    const cpu = agents.map((a, i) => ((cpuSeconds(a.pid) - before[i]) / elapsed) * 100);
+    const cpu = await cpuPercentOverWindow(agents.map((a) => a.pid));
     const rss = agents.map((a) => rssMegabytes(a.pid));
     const split = agents.map((a) => rssSplitMegabytes(a.pid));
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -103,20 +98,23 @@ async function measure(servers: number, basePort: number): Promise<string> {
   }
 }
 
-console.log(machineLine());
-console.log(`heartbeat interval 100 ms, timeout 500 ms, loopback, ${windowSeconds} s window per run`);
+/** After 3 s for start-up work to settle, each process's CPU share (% of a core) over the window. */
+async function cpuPercentOverWindow(pids: number[]): Promise<number[]> {
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const before = pids.map((pid) => cpuSeconds(pid));
+  const started = process.hrtime.bigint();
+  await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  return pids.map((pid, i) => ((cpuSeconds(pid) - (before[i] ?? 0)) / elapsed) * 100);
+}
+
 /** CPU and RSS of the floor process for a cluster of `servers`, over the same window. */
 async function floor(servers: number): Promise<string> {
   const script = join(import.meta.dirname, 'heartbeat-floor.js');
   const child = spawn(process.execPath, [script, String(servers - 1)], { stdio: 'ignore' });
   try {
     const pid = child.pid as number;
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    const before = cpuSeconds(pid);
-    const started = process.hrtime.bigint();
-    await new Promise((resolve) => setTimeout(resolve, windowSeconds * 1000));
-    const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-    const cpu = ((cpuSeconds(pid) - before) / elapsed) * 100;
+    const [cpu = NaN] = await cpuPercentOverWindow([pid]);
     const split = rssSplitMegabytes(pid);
     return (
       `${String(servers).padStart(2)} floor   bare node, same timers and datagrams: CPU ${cpu.toFixed(2)} % of a core` +
@@ -127,6 +125,8 @@ async function floor(servers: number): Promise<string> {
   }
 }
 
+console.log(machineLine());
+console.log(`heartbeat interval 100 ms, timeout 500 ms, loopback, ${windowSeconds} s window per run`);
 for (const [i, size] of sizes.entries()) {
   console.log(await measure(size, 42100 + 100 * i));
   console.log(await floor(size));

@@ -35,15 +35,18 @@ export function childPids(pid: number): number[] {
     });
 }
 
-export function rssMegabytes(pid: number): number {
+/** A `NAME:  N kB` field of /proc/PID/status, in MB (NaN when absent). */
+function statusMegabytes(pid: number, field: string): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
   return match ? Number(match[1]) / 1024 : NaN;
+}
+
+export function rssMegabytes(pid: number): number {
+  return statusMegabytes(pid, 'VmRSS');
 }
 
 /** Resident memory split into anonymous (private to the process) and file-backed (mostly shared code). */
 export function rssSplitMegabytes(pid: number): { anon: number; file: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
-  return { anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
+  return { anon: statusMegabytes(pid, 'RssAnon'), file: statusMegabytes(pid, 'RssFile') };
 }
