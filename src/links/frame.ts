@@ -13,6 +13,7 @@ import { isCount, isHeartbeat, isRecord } from './heartbeat-shape.js';
 export const FRAME_MAGIC = Buffer.from('VGH', 'ascii');
 export const FRAME_VERSION = 1;
 const PREFIX_BYTES = FRAME_MAGIC.length + 1;
+const FRAME_PREFIX = Buffer.concat([FRAME_MAGIC, Buffer.from([FRAME_VERSION])]);
 const TAG_BYTES = 32;
 export const FRAME_HEADER_BYTES = PREFIX_BYTES + TAG_BYTES;
 /** Below the IPv4 UDP limit (65,507) with room to spare; a heartbeat this large is a design problem. */
@@ -85,24 +86,37 @@ function tagOf(key: Buffer, prefix: Buffer, payload: Buffer): Buffer {
   return createHmac('sha256', key).update(prefix).update(payload).digest();
 }
 
-/** Encodes and signs one frame; throws FrameTooLargeError rather than send what peers would drop. */
-export function encodeFrame(fields: FrameFields, key: Buffer): Buffer {
-  const bodyJson = JSON.stringify(fields.body);
-  const payloadObject: HeartbeatFrame = {
+/** A heartbeat body serialised once for all the frames of one round (one per peer). */
+export interface PreparedBody {
+  json: string;
+  digest: string;
+}
+
+export function prepareBody(body: Heartbeat): PreparedBody {
+  const json = JSON.stringify(body);
+  return { json, digest: bodyDigest(json) };
+}
+
+/**
+ * Encodes and signs one frame; throws FrameTooLargeError rather than send what peers would drop.
+ * `prepared` must be prepareBody(fields.body); a sender passes it to serialise the body once a round.
+ */
+export function encodeFrame(fields: FrameFields, key: Buffer, prepared = prepareBody(fields.body)): Buffer {
+  const header: Omit<HeartbeatFrame, 'body'> = {
     cluster: fields.cluster,
     sender: fields.sender,
     incarnation: fields.incarnation,
     seq: fields.seq,
     sentAt: fields.sentAt,
     ...(fields.echo ? { echo: { seq: fields.echo.seq, heldMs: fields.echo.heldMs } } : {}),
-    digest: bodyDigest(bodyJson),
-    body: fields.body,
+    digest: prepared.digest,
   };
-  const payload = Buffer.from(JSON.stringify(payloadObject), 'utf8');
+  // The body goes last, so the payload is the header's JSON with the body's spliced in before "}".
+  const headerJson = JSON.stringify(header);
+  const payload = Buffer.from(`${headerJson.slice(0, -1)},"body":${prepared.json}}`, 'utf8');
   const size = FRAME_HEADER_BYTES + payload.length;
   if (size > MAX_FRAME_BYTES) throw new FrameTooLargeError(size);
-  const prefix = Buffer.concat([FRAME_MAGIC, Buffer.from([FRAME_VERSION])]);
-  return Buffer.concat([prefix, tagOf(key, prefix, payload), payload]);
+  return Buffer.concat([FRAME_PREFIX, tagOf(key, FRAME_PREFIX, payload), payload]);
 }
 
 function isName(value: unknown): value is string {

@@ -15,6 +15,7 @@ import {
   type FrameContext,
   type FrameRejection,
   type HeartbeatFrame,
+  prepareBody,
 } from './frame.js';
 import { SendLog, SmoothedRtt } from './rtt.js';
 import { SenderWindow } from './sender-window.js';
@@ -181,6 +182,7 @@ export class LanLink implements HeartbeatLink {
     const now = performance.now();
     this.sendLog.record(seq, now);
     const sentAt = Date.now();
+    const prepared = prepareBody(body);
     for (const [name, peer] of this.peers) {
       let datagram: Buffer;
       try {
@@ -198,6 +200,7 @@ export class LanLink implements HeartbeatLink {
             body,
           },
           this.options.key,
+          prepared,
         );
       } catch (error) {
         if (!(error instanceof FrameTooLargeError)) throw error;

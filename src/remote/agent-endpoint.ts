@@ -2,19 +2,20 @@
 // LAN addresses. Operators authenticate with the public key the cluster config lists for them (and
 // nothing else); an authenticated session may open one thing, the `vigil-control` subsystem, which
 // is served by a ControlServer that checks the operator's role on every call and audits changes.
-import type { AddressInfo } from 'node:net';
-import ssh2, { type AuthContext, type Connection, type ParsedKey, type PublicKey } from 'ssh2';
+//
+// Plain TCP listeners accept the connections; ssh2 (about 5 MB of an idle agent's memory) is loaded
+// when the first one arrives and each socket is handed to its Server. Host and operator keys are
+// checked at start without it (openssh-key.ts), so a bad key still fails the start or is logged then.
+import { createServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import type { AuthContext, Connection, ParsedKey, PublicKey, Server as SshServer } from 'ssh2';
 import type { Logger } from '../agent/logger.js';
 import type { AuditEntry } from '../control/audit.js';
 import { authorize, type Role } from '../control/authorize.js';
 import type { ControlBackend } from '../control/protocol.js';
 import { ControlServer } from '../control/server.js';
 import type { ClusterModel } from '../engine/model.js';
-import { loadOrCreateHostKey, parseOne, type HostKey } from './host-key.js';
-
-// ssh2 is CommonJS: its runtime values come through the default export.
-const { Server } = ssh2;
-type Server = InstanceType<typeof Server>;
+import { loadOrCreateHostKey, type HostKey } from './host-key.js';
+import { parsePublicKeyLine } from './openssh-key.js';
 
 export const CONTROL_SUBSYSTEM = 'vigil-control';
 export const DEFAULT_MAX_CONNECTIONS = 64;
@@ -62,8 +63,11 @@ export function lanListenAddresses(
 interface KnownOperator {
   name: string;
   role: Role;
-  key: ParsedKey;
+  /** The authorized_keys line from the config, parsed by ssh2 once it is loaded. */
+  line: string;
+  type: string;
   blob: Buffer;
+  key?: ParsedKey;
 }
 
 export class AgentEndpoint {
@@ -71,7 +75,9 @@ export class AgentEndpoint {
   readonly rejections: Rejections = {};
   private readonly operators: KnownOperator[] = [];
   private readonly control: ControlServer;
-  private readonly servers: Server[] = [];
+  private readonly servers: TcpServer[] = [];
+  /** ssh2's Server, created with the first connection; the sockets are injected into it. */
+  private ssh: Promise<SshServer> | null = null;
   private readonly clients = new Set<Connection>();
   private closing = false;
 
@@ -79,8 +85,8 @@ export class AgentEndpoint {
     this.hostKey = loadOrCreateHostKey(options.stateDir);
     for (const operator of options.operators) {
       try {
-        const key = parseOne(operator.key, `operator ${operator.name}`);
-        this.operators.push({ name: operator.name, role: operator.role, key, blob: key.getPublicSSH() });
+        const { type, blob } = parsePublicKeyLine(operator.key, `operator ${operator.name}`);
+        this.operators.push({ name: operator.name, role: operator.role, line: operator.key, type, blob });
       } catch (error) {
         options.logger.error('ssh-operator-key-unusable', {
           operator: operator.name,
@@ -101,9 +107,7 @@ export class AgentEndpoint {
   /** Listens on every address; fails with an error naming the address and port if one is taken. */
   async start(): Promise<void> {
     for (const { host, port } of this.options.listen) {
-      const server = new Server({ hostKeys: [this.hostKey.privateKey], ident: 'vigild' }, (client, info) =>
-        this.accept(client, `${info.ip}:${info.port}`),
-      );
+      const server = createServer((socket) => this.handOff(socket));
       await new Promise<void>((resolve, reject) => {
         const failed = (error: NodeJS.ErrnoException) =>
           reject(
@@ -169,6 +173,40 @@ export class AgentEndpoint {
     );
   }
 
+  /** Passes a TCP connection to ssh2, loading it first if this is the first connection. */
+  private handOff(socket: Socket): void {
+    socket.on('error', () => undefined); // until ssh2 owns the socket and reports its errors
+    this.ssh ??= this.loadSsh();
+    this.ssh.then(
+      (server) => (socket.destroyed ? undefined : server.injectSocket(socket)),
+      (error: unknown) => {
+        this.options.logger.once('ssh-unavailable', 'error', 'ssh-unavailable', {
+          error: (error as Error).message,
+        });
+        socket.destroy();
+      },
+    );
+  }
+
+  private async loadSsh(): Promise<SshServer> {
+    // ssh2 is CommonJS: its runtime values come through the default export.
+    const { default: ssh2 } = await import('ssh2');
+    this.options.logger.info('ssh-library-loaded', { reason: 'first connection' });
+    for (const operator of this.operators) {
+      const parsed: unknown = ssh2.utils.parseKey(operator.line);
+      const key = Array.isArray(parsed) ? (parsed[0] as unknown) : parsed;
+      if (key instanceof Error || key === undefined)
+        this.options.logger.error('ssh-operator-key-unusable', {
+          operator: operator.name,
+          error: key instanceof Error ? key.message : 'no key found',
+        });
+      else operator.key = key as ParsedKey;
+    }
+    return new ssh2.Server({ hostKeys: [this.hostKey.privateKey], ident: 'vigild' }, (client, info) =>
+      this.accept(client, `${info.ip}:${info.port}`),
+    );
+  }
+
   private reject(kind: string, fields: Record<string, unknown>): void {
     this.rejections[kind] = (this.rejections[kind] ?? 0) + 1;
     this.options.logger.once(`ssh-rejected-${kind}`, 'warn', 'ssh-rejected', { kind, ...fields });
@@ -211,7 +249,7 @@ export class AgentEndpoint {
         ctx.accept();
         return;
       }
-      if (!ctx.blob || match.key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) {
+      if (!ctx.blob || match.key?.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) {
         this.reject('bad-signature', { source, operator: match.name });
         ctx.reject(['publickey']);
         return;
@@ -263,6 +301,6 @@ export class AgentEndpoint {
 /** The offered key is the operator's: same key blob, and an algorithm that key type signs with. */
 function keyMatches(operator: KnownOperator, offered: PublicKey): boolean {
   if (!operator.blob.equals(offered.data)) return false;
-  if (offered.algo === operator.key.type) return true;
-  return operator.key.type === 'ssh-rsa' && ['rsa-sha2-256', 'rsa-sha2-512'].includes(offered.algo);
+  if (offered.algo === operator.type) return true;
+  return operator.type === 'ssh-rsa' && ['rsa-sha2-256', 'rsa-sha2-512'].includes(offered.algo);
 }

@@ -3,10 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ssh2, { type ParsedKey } from 'ssh2';
-
-// ssh2 is CommonJS: its runtime values come through the default export.
-const { utils } = ssh2;
+import { blobType, generateOpenSshEd25519, publicBlobOfPrivateKey } from './openssh-key.js';
 
 export const HOST_KEY_FILE = 'ssh_host_ed25519_key';
 
@@ -39,10 +36,9 @@ export function loadOrCreateHostKey(stateDir: string): HostKey {
       throw new Error(`cannot read the SSH host key ${path}: ${(error as Error).message}`, {
         cause: error,
       });
-    const pair = generateUsableEd25519();
+    privateKey = generateOpenSshEd25519();
     // 'wx': never overwrite a key another process wrote in the meantime.
-    writeFileSync(path, pair.private, { mode: 0o600, flag: 'wx' });
-    privateKey = pair.private;
+    writeFileSync(path, privateKey, { mode: 0o600, flag: 'wx' });
     created = true;
   }
   const mode = statSync(path).mode & 0o777;
@@ -50,36 +46,15 @@ export function loadOrCreateHostKey(stateDir: string): HostKey {
     throw new Error(
       `the SSH host key ${path} is accessible by others (mode ${mode.toString(8)}); run chmod 600 ${path}`,
     );
-  const parsed = parseOne(privateKey, path);
-  if (!parsed.isPrivateKey())
-    throw new Error(`${path} holds no private key; remove it to generate a new one`);
-  const blob = parsed.getPublicSSH();
+  const blob = publicBlobOfPrivateKey(
+    privateKey,
+    `the SSH host key ${path} (remove it to generate a new one)`,
+  );
   return {
     path,
     privateKey,
-    publicLine: `${parsed.type} ${blob.toString('base64')}`,
+    publicLine: `${blobType(blob, path)} ${blob.toString('base64')}`,
     fingerprint: fingerprintOf(blob),
     created,
   };
-}
-
-/**
- * ssh2 occasionally (about 1 in 256) writes an ed25519 key it cannot read back: it drops a leading
- * zero byte. Generate until the key parses; 32 tries fail with odds of 2^-256.
- */
-function generateUsableEd25519(): { private: string } {
-  for (let attempt = 0; attempt < 32; attempt++) {
-    const pair = utils.generateKeyPairSync('ed25519');
-    if (!(utils.parseKey(pair.private) instanceof Error)) return pair;
-  }
-  throw new Error('could not generate a usable ed25519 host key');
-}
-
-/** ssh2's parseKey, with its Error result (and multi-key arrays) turned into a thrown error. */
-export function parseOne(data: string | Buffer, what: string): ParsedKey {
-  const parsed: unknown = utils.parseKey(data);
-  if (parsed instanceof Error) throw new Error(`${what}: not a usable SSH key (${parsed.message})`);
-  const key = Array.isArray(parsed) ? (parsed[0] as ParsedKey | undefined) : (parsed as ParsedKey);
-  if (!key) throw new Error(`${what}: no SSH key found`);
-  return key;
 }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { TOKENS, loadTheme, parseTheme, themeNames } from '../../src/console/theme.js';
 
 const empty = mkdtempSync(join(tmpdir(), 'vigil-themes-'));
+after(() => rmSync(empty, { recursive: true, force: true }));
 
 test('every shipped theme validates and sets every token', () => {
   assert.deepEqual(themeNames(), ['default', 'dark', 'light', 'high-contrast', 'monochrome']);

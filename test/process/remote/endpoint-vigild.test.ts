@@ -2,7 +2,7 @@
 // where --ssh-listen says, logs its host key fingerprint, serves an operator over ssh2, audits the
 // operator's command, keeps its host key across a restart, and --no-ssh leaves it off.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,8 +110,19 @@ test('vigild serves operators over SSH, audits their commands and keeps its host
   const first = start(t, demo, ['--ssh-listen', '127.0.0.1:0']);
   const one = await listening(demo, first, 1);
   assert.match(one.fingerprint, /^SHA256:/);
+  // Until an operator connects, the agent has not loaded ssh2 (memory an idle agent does not need).
+  const sshBinding = join(
+    import.meta.dirname,
+    '../../../../node_modules/ssh2/lib/protocol/crypto/build/Release/sshcrypto.node',
+  );
+  const loadsBinding = () => readFileSync(`/proc/${first.pid}/maps`, 'utf8').includes('sshcrypto.node');
+  assert.ok(!readFileSync(s.logFile, 'utf8').includes('"ssh-library-loaded"'));
+  if (existsSync(sshBinding))
+    assert.equal(loadsBinding(), false, 'ssh2 native binding mapped before any connection');
 
   const ada = await control(t, one, admin.private);
+  assert.ok(readFileSync(s.logFile, 'utf8').includes('"ssh-library-loaded"'));
+  if (existsSync(sshBinding)) assert.equal(loadsBinding(), true, 'ssh2 loaded for the first connection');
   assert.equal((await ada.call('status.get', {})).node, 's1');
   await ada
     .call('command', { command: { op: 'monitor-suspend', monitor: 'web-pid' } })

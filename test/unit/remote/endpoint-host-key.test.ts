@@ -27,7 +27,7 @@ test('a host key others can read, or a file without a key, is refused with a cle
   assert.throws(() => loadOrCreateHostKey(dir), /accessible by others \(mode 644\); run chmod 600/);
   writeFileSync(path, 'not a key\n', { mode: 0o600 });
   chmodSync(path, 0o600);
-  assert.throws(() => loadOrCreateHostKey(dir), /not a usable SSH key/);
+  assert.throws(() => loadOrCreateHostKey(dir), /not an OpenSSH private key file/);
 });
 
 test('fingerprints are SHA256 of the key blob, base64 without padding', () => {
