@@ -9,5 +9,5 @@ export function percentile(values: number[], p: number): number {
 export function summary(label: string, outagesMs: number[]): string {
   const median = percentile(outagesMs, 50);
   const p95 = percentile(outagesMs, 95);
-  return `${label.padEnd(34)} rounds ${String(outagesMs.length).padStart(3)}  median ${median.toFixed(0).padStart(6)} ms  p95 ${p95.toFixed(0).padStart(6)} ms`;
+  return `${label.padEnd(52)} rounds ${String(outagesMs.length).padStart(3)}  median ${median.toFixed(0).padStart(6)} ms  p95 ${p95.toFixed(0).padStart(6)} ms`;
 }

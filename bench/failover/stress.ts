@@ -16,8 +16,12 @@ export interface StressOutcome {
   requests: number;
 }
 
-export async function stressRun(timing: Record<string, string>, minutes: number): Promise<StressOutcome> {
-  const lab = new LabCluster({ servers: ['s1', 's2', 's3'], timing });
+export async function stressRun(
+  timing: Record<string, string>,
+  minutes: number,
+  fipParams: Record<string, unknown> = {},
+): Promise<StressOutcome> {
+  const lab = new LabCluster({ servers: ['s1', 's2', 's3'], timing, fipParams });
   const stressMs = minutes * 60_000;
   const poller = new ClientPoller(lab.net, CLIENT, lab.webUrl, 50, stressMs + 300_000);
   try {

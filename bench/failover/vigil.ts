@@ -4,8 +4,12 @@
 import { CLIENT, LabCluster, waitFor } from '../../test/lab/lab.js';
 import { ClientPoller } from '../../test/lab/observers.js';
 
-export async function vigilRounds(timing: Record<string, string>, rounds: number): Promise<number[]> {
-  const lab = new LabCluster({ servers: ['s1', 's2', 's3'], timing });
+export async function vigilRounds(
+  timing: Record<string, string>,
+  rounds: number,
+  fipParams: Record<string, unknown> = {},
+): Promise<number[]> {
+  const lab = new LabCluster({ servers: ['s1', 's2', 's3'], timing, fipParams });
   const poller = new ClientPoller(lab.net, CLIENT, lab.webUrl, 10);
   const outages: number[] = [];
   try {

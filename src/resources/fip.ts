@@ -18,8 +18,8 @@ import {
 
 interface FipParams extends FipAddress {
   announce: boolean;
-  /** How long the duplicate check waits for an answer (arping -w, whole seconds); 0: no check. */
-  duplicateWaitS: number;
+  /** How long the duplicate check waits for an answer, in ms; 0: no check. */
+  duplicateWaitMs: number;
 }
 
 /** Announcements are best effort: bounded by arping's own deadline, and by this in case it hangs. */
@@ -50,7 +50,7 @@ export function createFipDriver(options: ToolDriverOptions = {}): ResourceDriver
         return {
           ...fip,
           announce: reader.boolean('arping', true),
-          duplicateWaitS: reader.integer('duplicateCheck', 1),
+          duplicateWaitMs: duplicateWaitMs(reader),
         };
       },
 
@@ -61,7 +61,7 @@ export function createFipDriver(options: ToolDriverOptions = {}): ResourceDriver
           return failed(`cannot add ${where}: there is no device ${p.device} here (check \`ip link\`)`);
         if (before.state === 'unknown') return failed(`cannot add ${where}: ${before.why}`);
         if (before.state === 'absent') {
-          if (p.family === 4 && p.duplicateWaitS > 0) {
+          if (p.family === 4 && p.duplicateWaitMs > 0) {
             const holder = await duplicateCheck(s, p);
             if (holder !== undefined) return failed(holder);
           }
@@ -119,24 +119,35 @@ async function removeAddress(s: ToolSession, p: FipParams): Promise<string | und
   return `could not remove ${p.address}/${p.prefix} from ${p.device}: ${describeToolFailure(removed)}`;
 }
 
+/** duplicateCheck: whole seconds (a number) or a duration such as "300ms"; at most 10 s. */
+function duplicateWaitMs(reader: ParamReader): number {
+  const ms = reader.secondsOrDurationMs('duplicateCheck', 1);
+  if (ms > 10_000) throw new Error('fip resource duplicateCheck is over 10s');
+  return ms;
+}
+
 /**
- * Duplicate address detection (arping -D: exit 0 when nobody answers, 1 when someone does). Undefined
- * when the address is free; else the reason to refuse, naming the MAC that answered.
+ * Duplicate address detection (arping -D: exit 0 when nobody answers, 1 when someone does, at the
+ * first answer). Undefined when the address is free; else the reason to refuse, naming the MAC that
+ * answered. arping takes whole seconds only: a wait in whole seconds sends one probe a second for
+ * that long; a shorter wait sends one probe and stops arping at the deadline, which with no answer
+ * printed by then means nobody answered.
  */
 async function duplicateCheck(s: ToolSession, p: FipParams): Promise<string | undefined> {
-  const wait = String(p.duplicateWaitS);
-  const result = await s.run(['arping', '-D', '-c', wait, '-w', wait, '-I', p.device, p.address], {
-    capMs: (p.duplicateWaitS + 3) * 1000,
+  const wholeSeconds = p.duplicateWaitMs % 1000 === 0;
+  const probes = String(Math.max(1, Math.ceil(p.duplicateWaitMs / 1000)));
+  const result = await s.run(['arping', '-D', '-c', probes, '-w', probes, '-I', p.device, p.address], {
+    capMs: wholeSeconds ? p.duplicateWaitMs + 3000 : p.duplicateWaitMs,
   });
-  if (result.ok) return undefined;
   // Exit 1 also means "no probe could be sent"; only a printed reply is another holder.
   const reply = /reply from \S+ \[([0-9A-Fa-f:]{17})\]/i.exec(result.stdout);
-  if (result.code === 1 && reply) {
+  if (reply && (result.code === 1 || result.timedOut)) {
     return (
       `refusing to add ${p.address}: it already answers on ${p.device} from MAC ${reply[1]}: ` +
       `another server still holds it? Remove it there (or find the host that uses ${p.address}) before starting here`
     );
   }
+  if (result.ok || (!wholeSeconds && result.timedOut)) return undefined;
   return `cannot check whether ${p.address} is free before adding it: ${describeToolFailure(result)}. Check that ${p.device} is up and iputils-arping is installed`;
 }
 

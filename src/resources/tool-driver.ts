@@ -183,6 +183,13 @@ export class ParamReader {
     return value;
   }
 
+  /** Whole seconds given as a number, or a duration such as "300ms"; in milliseconds. */
+  secondsOrDurationMs(key: string, fallbackSeconds: number): number {
+    return typeof this.params[key] === 'string'
+      ? this.durationMs(key, `${fallbackSeconds}s`)
+      : this.integer(key, fallbackSeconds) * 1000;
+  }
+
   /** A duration such as "30s", in milliseconds. */
   durationMs(key: string, fallback: string): number {
     const value = this.params[key] ?? fallback;

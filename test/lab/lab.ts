@@ -54,6 +54,8 @@ export interface LabClusterOptions {
   witness?: boolean;
   /** cluster.timing; default the demo's fast timing (200ms interval, 1s timeout). `{}`: vigil's defaults. */
   timing?: Record<string, string>;
+  /** Extra parameters of the floating-IP resource (duplicateCheck …). */
+  fipParams?: Record<string, unknown>;
 }
 
 interface Agent {
@@ -128,6 +130,7 @@ export class LabCluster {
               device: 'eth0',
               startTimeout: '5s',
               stopTimeout: '5s',
+              ...this.options.fipParams,
             },
             {
               name: 'web-service',

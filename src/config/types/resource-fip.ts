@@ -1,5 +1,6 @@
 // fip: a floating IP address that moves with its group.
 import { z } from 'zod';
+import { parseDuration } from '../durations.js';
 import { formatted } from '../formats.js';
 import type { ResourceTypeDefinition } from './define.js';
 
@@ -15,13 +16,16 @@ export const fipResource = {
         'Announce the address to the network (gratuitous ARP) after adding it, so neighbours update their caches.',
       ),
     duplicateCheck: z
-      .number()
-      .int()
-      .min(0)
-      .max(10)
+      .union([
+        z.number().int().min(0).max(10),
+        formatted('vigil-duration').refine(
+          (value) => (parseDuration(value) ?? Infinity) <= 10_000,
+          'at most 10s',
+        ),
+      ])
       .default(1)
       .describe(
-        'Seconds to wait for another host to answer for the address before adding it (arping -D); 0 skips the check.',
+        'How long to wait for another host to answer for the address before adding it (arping -D): whole seconds 0-10, or a duration such as 300ms (at most 10s); 0 skips the check.',
       ),
   },
 } satisfies ResourceTypeDefinition;

@@ -110,3 +110,17 @@ alerts:
   );
   assert.ok(result.ok, result.ok ? '' : result.problems.map(formatProblem).join('\n'));
 });
+
+test('fip duplicateCheck takes whole seconds or a duration, up to 10 s', () => {
+  const withCheck = (value: string) =>
+    problems(`cluster: {name: demo}
+servers:
+  - {name: s1, lan: [10.0.0.1]}
+groups:
+  - name: g
+    resources: [{name: ip, type: fip, address: 10.0.0.100/24, device: eth0, duplicateCheck: ${value}}]
+`).map(formatProblem);
+  for (const ok of ['0', '1', '10', '300ms', '2s', '10s']) assert.deepEqual(withCheck(ok), [], ok);
+  for (const bad of ['11', '11s', '1.5', 'soon'])
+    assert.match(withCheck(bad).join('\n'), /groups\[0\]\.resources\[0\]\.duplicateCheck/, bad);
+});

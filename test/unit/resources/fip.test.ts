@@ -237,6 +237,36 @@ test(
 );
 
 test(
+  'a sub-second duplicateCheck still refuses an address another host answers for, and adds a free one',
+  { skip: !root && 'needs root' },
+  async (t) => {
+    const pair = makePair(t, 'fs');
+    const taken = `${pair.net}.108`;
+    const free = `${pair.net}.109`;
+    pair.ip(pair.peer, ['addr', 'add', `${taken}/24`, 'dev', pair.peerDev]);
+    const refused = pair.run('start', pair.config(`${taken}/24`, ', duplicateCheck: 300ms')).result as {
+      ok: boolean;
+      detail: string;
+    };
+    assert.equal(refused.ok, false);
+    assert.match(
+      refused.detail,
+      new RegExp(`it already answers on ${pair.hereDev} from MAC ${pair.peerMac}`, 'i'),
+    );
+    assert.ok(
+      !addresses(pair, pair.here, pair.hereDev).includes(`${taken}/24`),
+      'the taken address was not added',
+    );
+    const added = pair.run(
+      'start',
+      pair.config(`${free}/24`, ', duplicateCheck: 300ms, arping: false'),
+    ).result;
+    assert.deepEqual(added, { ok: true, detail: `${free}/24 added on ${pair.hereDev}` });
+    assert.ok(addresses(pair, pair.here, pair.hereDev).includes(`${free}/24`));
+  },
+);
+
+test(
   'a duplicate check that cannot run fails the start: nothing is added unchecked',
   { skip: !root && 'needs root' },
   async (t) => {
