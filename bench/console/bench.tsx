@@ -5,7 +5,7 @@
 import { render } from 'ink';
 import { App } from '../../src/console/app.js';
 import { StaticStore } from '../../src/console/data/static-store.js';
-import { INK_OPTIONS, consoleOutput } from '../../src/console/run.js';
+import { INK_OPTIONS, consoleOutput, prepareInk } from '../../src/console/run.js';
 import { loadTheme } from '../../src/console/theme.js';
 import { machineLine } from '../machine.js';
 import { SimulatedCluster } from './cluster.js';
@@ -103,6 +103,8 @@ export async function runConsoleBench(): Promise<void> {
   const terminal = new FakeTerminal(COLUMNS, ROWS);
   const keyboard = new FakeKeyboard();
   const theme = loadTheme({ env: {} }).theme;
+  // BENCH_INK_OUTPUT=1: ink's own Output (every row composed every frame), for comparison.
+  if (!process.env.BENCH_INK_OUTPUT) await prepareInk();
   const instance = render(<App store={store} theme={theme} />, {
     ...INK_OPTIONS,
     // BENCH_RAW=1: ink writes straight to the terminal (as before the screen writer), for comparison.
