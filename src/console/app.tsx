@@ -367,6 +367,8 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
   };
 
   const bodyHeight = Math.max(3, rows - 6);
+  // The body's border and padding take 4 columns.
+  const BODY_FRAME = 4;
   return (
     <Box flexDirection="column" height={props.rows ?? stdout?.rows}>
       <Header model={model} pane={pane} unseenCritical={unseenCritical} readOnly={readOnly} />
@@ -392,7 +394,12 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
           </Box>
         ) : pane === 'tree' ? (
           model.view ? (
-            <TreeView rows={tree} selected={selected.tree} height={bodyHeight} />
+            <TreeView
+              rows={tree}
+              selected={selected.tree}
+              height={bodyHeight}
+              width={stdout?.columns ? stdout.columns - BODY_FRAME : undefined}
+            />
           ) : (
             <Tok token="muted">no node of the cluster is reachable yet</Tok>
           )
