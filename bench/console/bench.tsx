@@ -22,6 +22,8 @@ interface Sample {
   frameMs: number | undefined;
   bytes: number;
   changed: number;
+  /** Runs of changed cells on a row (each needs the cursor moved to it). */
+  runs: number;
 }
 
 interface Phase {
@@ -57,6 +59,7 @@ function row(name: string, samples: Sample[], cpuMs: number): string[] {
   const frames = samples.flatMap((sample) => (sample.frameMs === undefined ? [] : [sample.frameMs]));
   const bytes = samples.reduce((sum, sample) => sum + sample.bytes, 0);
   const changed = samples.reduce((sum, sample) => sum + sample.changed, 0);
+  const runs = samples.reduce((sum, sample) => sum + sample.runs, 0);
   return [
     name,
     String(samples.length),
@@ -67,6 +70,7 @@ function row(name: string, samples: Sample[], cpuMs: number): string[] {
     (cpuMs / samples.length).toFixed(1),
     (bytes / samples.length).toFixed(0),
     (changed / samples.length).toFixed(0),
+    (runs / samples.length).toFixed(1),
     changed === 0 ? '-' : (bytes / changed).toFixed(2),
   ];
 }
@@ -82,6 +86,7 @@ function table(rows: string[][]): string {
     'CPU ms/update',
     'bytes/update',
     'changed cells/update',
+    'runs/update',
     'bytes/cell',
   ];
   const all = [header, ...rows];
@@ -136,10 +141,12 @@ export async function runConsoleBench(): Promise<void> {
         const start = performance.now();
         store.set(nodes);
         await sleep(Math.max(0, start + INTERVAL_MS - performance.now()));
+        const changed = terminal.changedSince(screen);
         samples.push({
           frameMs: terminal.writes > writes ? terminal.lastWriteAt - start : undefined,
           bytes: terminal.bytes - bytes,
-          changed: terminal.changedSince(screen),
+          changed: changed.cells,
+          runs: changed.runs,
         });
       }
       const cpu = process.cpuUsage(cpuBefore);
