@@ -1,7 +1,8 @@
-// Drives the real console app with ink's own render into a fake 200x60 terminal, feeds one change of
-// the simulated cluster through the console's store every 100 ms and measures, per update: the time
-// from the store change to ink's last write of the frame, the bytes written, and the screen cells
-// that changed (the fake terminal applies what it gets to a screen of cells).
+// Drives the real console app with ink's own render (prepared as the console prepares it: prepareInk
+// in src/console/run.tsx) into a fake 200x60 terminal, feeds one change of the simulated cluster
+// through the console's store every 100 ms and measures, per update: the time from the store change
+// to ink's last write of the frame, the bytes written, and the screen cells that changed (the fake
+// terminal applies what it gets to a screen of cells).
 import { render } from 'ink';
 import { App } from '../../src/console/app.js';
 import { StaticStore } from '../../src/console/data/static-store.js';
