@@ -2,9 +2,12 @@
 // (src/console/stand-in.ts): the screen must be exactly what the rows drawn as they are give, in
 // every theme, selected or not, cut when too wide, and with characters that are not stood in for.
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { Box } from 'ink';
+import { Box, render as inkRender } from 'ink';
 import { render } from 'ink-testing-library';
+import { App } from '../../src/console/app.js';
 import { ThemeContext } from '../../src/console/components.js';
 import { clusterModel } from '../../src/console/data/cluster-model.js';
 import { StaticStore } from '../../src/console/data/static-store.js';
@@ -71,3 +74,63 @@ test('tree rows: stand-ins draw exactly what the rows as they are draw', async (
     }
   assert.ok(compared > 20);
 });
+
+/** A terminal ink draws into whole frames (debug mode), whose width can change. */
+class NarrowingTerminal extends Writable {
+  readonly isTTY = true;
+  columns = 120;
+  rows = 30;
+  frame = '';
+  override _write(chunk: unknown, _encoding: BufferEncoding, done: () => void): void {
+    // Ink also writes cursor modes: a frame is what has lines.
+    const text = String(chunk);
+    if (text.includes('\n')) this.frame = text;
+    done();
+  }
+}
+
+test('after a resize the rows follow the new width: cut by ink, no stand-ins shown', async () => {
+  const terminal = new NarrowingTerminal();
+  const app = inkRender(<App store={new StaticStore(healthy())} theme={loadTheme({ env: {} }).theme} />, {
+    stdout: terminal as unknown as NodeJS.WriteStream,
+    stdin: keyboard() as unknown as NodeJS.ReadStream,
+    debug: true,
+    patchConsole: false,
+  });
+  try {
+    await until(() => /web-pid .*→ stop group/.test(terminal.frame), 'the tree');
+    terminal.columns = 50;
+    terminal.emit('resize');
+    const fits = () => {
+      // eslint-disable-next-line no-control-regex -- colours are escape sequences
+      const lines = terminal.frame.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+      return lines.every((line) => line.length <= 50) && lines.some((line) => /web-pid +✔ ok .*…/.test(line));
+    };
+    await until(fits, 'the tree cut to 50 columns');
+    assert.doesNotMatch(terminal.frame, /\? ok/);
+  } finally {
+    app.unmount();
+  }
+});
+
+/** A keyboard nobody types on (ink wants a TTY with raw mode for its input). */
+function keyboard() {
+  return Object.assign(new EventEmitter(), {
+    isTTY: true,
+    read: () => null,
+    setEncoding() {},
+    setRawMode() {},
+    ref() {},
+    unref() {},
+    resume() {},
+    pause() {},
+  });
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
