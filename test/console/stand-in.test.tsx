@@ -134,3 +134,18 @@ async function until(check: () => boolean, what: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+test('a screen reader reads the rows as they are (ink leaves out transforms for it)', async () => {
+  process.env.INK_SCREEN_READER = 'true';
+  try {
+    const app = render(<App store={new StaticStore(healthy())} theme={loadTheme({ env: {} }).theme} />);
+    await until(() => /web-pid/.test(app.lastFrame() ?? ''), 'the tree');
+    assert.match(
+      app.lastFrame() ?? '',
+      /web-pid +✔ ok +pid · last ok 3s ago · reactivate 1\/3 · failover 0\/1 → stop group/,
+    );
+    app.unmount();
+  } finally {
+    delete process.env.INK_SCREEN_READER;
+  }
+});

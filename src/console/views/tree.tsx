@@ -2,7 +2,7 @@
 // → resources; monitors with state, last result age and recovery ladder.
 // A row is data (its parts), not elements: the shown rows are memoised on it, so an update re-renders
 // only the rows whose text changed (an update typically changes a few of the hundreds of rows).
-import { Box, Text, Transform } from 'ink';
+import { Box, Text, Transform, useIsScreenReaderEnabled } from 'ink';
 import { memo } from 'react';
 import { Line, Mark, Tok, age, useTheme, windowAround } from '../components.js';
 import type { ClusterModel } from '../data/cluster-model.js';
@@ -229,12 +229,14 @@ interface TreeLineProps {
  */
 const TreeLine = memo(function TreeLine({ depth, parts, selected, width }: TreeLineProps) {
   const theme = useTheme();
+  // A screen reader gets ink's text without the transform: the row as it is.
+  const reader = useIsScreenReaderEnabled();
   const indent = '  '.repeat(depth);
   const texts = parts.map((part) =>
     typeof part === 'string' ? part : 'mark' in part ? `${theme.symbols[part.mark]} ${part.text}` : part.text,
   );
   const text = indent + texts.join('');
-  const ascii = width !== undefined && text.length <= width ? asciiStandIn(text) : undefined;
+  const ascii = !reader && width !== undefined && text.length <= width ? asciiStandIn(text) : undefined;
   if (ascii === undefined)
     return (
       <Line selected={selected}>
