@@ -1,11 +1,12 @@
-// Drives the real console app with ink's own render into a fake 200x60 terminal, feeds one change of
-// the simulated cluster through the console's store every 100 ms and measures, per update: the time
-// from the store change to ink's last write of the frame, the bytes written, and the screen cells
-// that changed (the fake terminal applies what it gets to a screen of cells).
+// Drives the real console app with ink's own render (prepared as the console prepares it: prepareInk
+// in src/console/run.tsx) into a fake 200x60 terminal, feeds one change of the simulated cluster
+// through the console's store every 100 ms and measures, per update: the time from the store change
+// to ink's last write of the frame, the bytes written, and the screen cells that changed (the fake
+// terminal applies what it gets to a screen of cells).
 import { render } from 'ink';
 import { App } from '../../src/console/app.js';
 import { StaticStore } from '../../src/console/data/static-store.js';
-import { INK_OPTIONS, consoleOutput } from '../../src/console/run.js';
+import { INK_OPTIONS, consoleOutput, prepareInk } from '../../src/console/run.js';
 import { loadTheme } from '../../src/console/theme.js';
 import { machineLine } from '../machine.js';
 import { SimulatedCluster } from './cluster.js';
@@ -22,6 +23,8 @@ interface Sample {
   frameMs: number | undefined;
   bytes: number;
   changed: number;
+  /** Runs of changed cells on a row (each needs the cursor moved to it). */
+  runs: number;
 }
 
 interface Phase {
@@ -57,6 +60,7 @@ function row(name: string, samples: Sample[], cpuMs: number): string[] {
   const frames = samples.flatMap((sample) => (sample.frameMs === undefined ? [] : [sample.frameMs]));
   const bytes = samples.reduce((sum, sample) => sum + sample.bytes, 0);
   const changed = samples.reduce((sum, sample) => sum + sample.changed, 0);
+  const runs = samples.reduce((sum, sample) => sum + sample.runs, 0);
   return [
     name,
     String(samples.length),
@@ -67,6 +71,7 @@ function row(name: string, samples: Sample[], cpuMs: number): string[] {
     (cpuMs / samples.length).toFixed(1),
     (bytes / samples.length).toFixed(0),
     (changed / samples.length).toFixed(0),
+    (runs / samples.length).toFixed(1),
     changed === 0 ? '-' : (bytes / changed).toFixed(2),
   ];
 }
@@ -82,6 +87,7 @@ function table(rows: string[][]): string {
     'CPU ms/update',
     'bytes/update',
     'changed cells/update',
+    'runs/update',
     'bytes/cell',
   ];
   const all = [header, ...rows];
@@ -103,6 +109,8 @@ export async function runConsoleBench(): Promise<void> {
   const terminal = new FakeTerminal(COLUMNS, ROWS);
   const keyboard = new FakeKeyboard();
   const theme = loadTheme({ env: {} }).theme;
+  // BENCH_INK_OUTPUT=1: ink's own Output (every row composed every frame), for comparison.
+  if (!process.env.BENCH_INK_OUTPUT) await prepareInk();
   const instance = render(<App store={store} theme={theme} />, {
     ...INK_OPTIONS,
     // BENCH_RAW=1: ink writes straight to the terminal (as before the screen writer), for comparison.
@@ -134,10 +142,12 @@ export async function runConsoleBench(): Promise<void> {
         const start = performance.now();
         store.set(nodes);
         await sleep(Math.max(0, start + INTERVAL_MS - performance.now()));
+        const changed = terminal.changedSince(screen);
         samples.push({
           frameMs: terminal.writes > writes ? terminal.lastWriteAt - start : undefined,
           bytes: terminal.bytes - bytes,
-          changed: terminal.changedSince(screen),
+          changed: changed.cells,
+          runs: changed.runs,
         });
       }
       const cpu = process.cpuUsage(cpuBefore);

@@ -39,16 +39,22 @@ export class FakeTerminal extends Writable {
     return this.model.screen.map((line) => line.slice());
   }
 
-  /** Cells whose character or attributes differ from `before`. */
-  changedSince(before: Cell[][]): number {
-    let changed = 0;
-    for (let row = 0; row < this.rows; row++)
+  /** Cells whose character or attributes differ from `before`, and the runs they make on their rows. */
+  changedSince(before: Cell[][]): { cells: number; runs: number } {
+    let cells = 0;
+    let runs = 0;
+    for (let row = 0; row < this.rows; row++) {
+      let inRun = false;
       for (let column = 0; column < this.columns; column++) {
         const a = before[row]?.[column] ?? BLANK;
         const b = this.model.screen[row]?.[column] ?? BLANK;
-        if (a.char !== b.char || a.style !== b.style) changed++;
+        const changed = a.char !== b.char || a.style !== b.style;
+        if (changed) cells++;
+        if (changed && !inRun) runs++;
+        inRun = changed;
       }
-    return changed;
+    }
+    return { cells, runs };
   }
 
   /** The screen as plain text (what the console drew). */

@@ -67,6 +67,17 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
   const { stdout } = useStdout();
   const theme = useTheme();
   const rows = props.rows ?? stdout?.rows ?? 40;
+  // Ink lays out again on a resize but does not render: render, so that the body's height and the
+  // tree rows' width (they go to ink as stand-ins only when they fit) follow the terminal's size.
+  const [, setResized] = useState(0);
+  useEffect(() => {
+    if (!stdout) return;
+    const onResize = () => setResized((count) => count + 1);
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
   const [pane, setPane] = useState<Pane>('tree');
   // The latest pane, for keys that arrive before React has rendered the previous one (a pasted Tab j).
   const paneNow = useRef(pane);
@@ -367,6 +378,8 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
   };
 
   const bodyHeight = Math.max(3, rows - 6);
+  // The body's border and padding take 4 columns.
+  const BODY_FRAME = 4;
   return (
     <Box flexDirection="column" height={props.rows ?? stdout?.rows}>
       <Header model={model} pane={pane} unseenCritical={unseenCritical} readOnly={readOnly} />
@@ -392,7 +405,12 @@ function Console(props: AppProps & { setTheme: (theme: Theme) => void }) {
           </Box>
         ) : pane === 'tree' ? (
           model.view ? (
-            <TreeView rows={tree} selected={selected.tree} height={bodyHeight} />
+            <TreeView
+              rows={tree}
+              selected={selected.tree}
+              height={bodyHeight}
+              width={stdout?.columns ? stdout.columns - BODY_FRAME : undefined}
+            />
           ) : (
             <Tok token="muted">no node of the cluster is reachable yet</Tok>
           )

@@ -3,6 +3,7 @@
 import { render, type RenderOptions } from 'ink';
 import type { NodeSource } from './data/node-source.js';
 import { Clusters } from './clusters.js';
+import { fastInkOutput } from './ink-output.js';
 import { ScreenWriter } from './screen-writer.js';
 import { loadTheme, type Theme } from './theme.js';
 
@@ -18,6 +19,12 @@ export interface ConsoleOptions {
 
 /** How ink draws the console (shared with bench/console, which measures it). */
 export const INK_OPTIONS: RenderOptions = {};
+
+/** Ink as the console runs it: composing only the rows that changed (shared with bench/console). */
+export async function prepareInk(): Promise<void> {
+  if (!(await fastInkOutput()))
+    process.stderr.write('vigil console: this ink version is not the expected one; drawing will be slower\n');
+}
 
 /** What ink writes to: the terminal, through a writer that sends only the cells that changed. */
 export function consoleOutput(terminal: NodeJS.WriteStream): NodeJS.WriteStream {
@@ -44,6 +51,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   process.on('exit', onExit);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
+  await prepareInk();
   stdout.write(ENTER_ALT);
 
   const element = (

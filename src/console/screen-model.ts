@@ -1,7 +1,7 @@
 // A terminal screen in memory: applies what ink writes to a grid of cells (character + attributes)
 // the way a terminal does. ScreenWriter diffs it to send the terminal only the cells that changed;
 // the console benchmark uses it as its terminal. It knows the control sequences ink and the writer
-// write: SGR attributes, cursor moves (backspace included), erase line/screen; private modes (cursor
+// write: SGR attributes, cursor moves (backspace and vertical tab included), erase line/screen; private modes (cursor
 // shown, synchronized output) and bells are handed back to be passed on. Every code point counts as
 // one column: `narrow` says whether a text is safe for that (wide characters and combining marks are
 // not). Ink writes a full-screen frame as "clear, home, the lines": a line equal to the one of the
@@ -203,6 +203,7 @@ export class ScreenModel {
         continue;
       }
       if (char === '\n') this.lineFeed();
+      else if (char === '\v') this.index();
       else if (char === '\r') this.x = 0;
       else if (char === '\b') this.x = Math.max(0, Math.min(this.columns - 1, this.x) - 1);
       else if (char === '\x07') this.passOn += char;
@@ -225,6 +226,11 @@ export class ScreenModel {
   /** A terminal in its normal output mode turns \n into CR LF and scrolls at the bottom. */
   private lineFeed(): void {
     this.x = 0;
+    this.index();
+  }
+
+  /** Down a line in the same column (a vertical tab, which the terminal's output mode leaves alone). */
+  private index(): void {
     if (this.y < this.rows - 1) this.y++;
     else {
       this.screen.shift();

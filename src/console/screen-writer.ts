@@ -133,7 +133,14 @@ export class ScreenWriter extends Writable {
     const down = row - from.row;
     const right = column - from.column;
     const vertical =
-      down === 0 ? '' : shortest([down > 0 ? csi(down, 'B') : csi(-down, 'A'), `\x1b[${row + 1}d`]);
+      down === 0
+        ? ''
+        : shortest([
+            down > 0 ? csi(down, 'B') : csi(-down, 'A'),
+            `\x1b[${row + 1}d`,
+            // Vertical tab: one byte a line down, same column (the tty maps only \n to CR LF).
+            ...(down > 0 && down <= 3 ? ['\v'.repeat(down)] : []),
+          ]);
     const horizontal =
       right === 0
         ? ''

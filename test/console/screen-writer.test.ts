@@ -114,8 +114,9 @@ test('scattered one-cell changes go out as short relative moves', async () => {
   await write(writer, frame(lines));
   const before = terminal.writes.length;
   await write(writer, frame(['age 5s', 'age 4s', 'age 4s', 'age 5s']));
-  // To the first change; then three rows down and back over the cell just written.
-  assert.equal(terminal.writes.slice(before).join(''), '\x1b[1;5H5\x1b[3B\b5');
+  // To the first change; then three rows down (vertical tabs, a byte each) and back over the cell
+  // just written.
+  assert.equal(terminal.writes.slice(before).join(''), '\x1b[1;5H5\v\v\v\b5');
   assert.equal(terminal.screen.text().trimEnd(), 'age 5s\nage 4s\nage 4s\nage 5s');
 });
 

@@ -112,6 +112,7 @@ export class LiveStore implements ConsoleStore {
   private readonly feeds: NodeFeed[];
   private readonly listeners = new Set<() => void>();
   private data: ConsoleData;
+  private notifying: NodeJS.Immediate | undefined;
 
   /** `collectDir`: where :collect writes its bundle (default: the current directory). */
   constructor(
@@ -125,7 +126,12 @@ export class LiveStore implements ConsoleStore {
 
   private refresh(): void {
     this.data = { version: this.data.version + 1, nodes: this.feeds.map((feed) => feed.data) };
-    for (const listener of [...this.listeners]) listener();
+    // Messages read together (a status and the log lines after it, alerts of one incident) make one
+    // render, not one each: the listeners hear once, after the messages already read.
+    this.notifying ??= setImmediate(() => {
+      this.notifying = undefined;
+      for (const listener of [...this.listeners]) listener();
+    });
   }
 
   subscribe(listener: () => void): () => void {
@@ -174,6 +180,7 @@ export class LiveStore implements ConsoleStore {
 
   close(): void {
     for (const feed of this.feeds) feed.stop();
+    clearImmediate(this.notifying);
     this.listeners.clear();
   }
 }

@@ -2,10 +2,11 @@
 // → resources; monitors with state, last result age and recovery ladder.
 // A row is data (its parts), not elements: the shown rows are memoised on it, so an update re-renders
 // only the rows whose text changed (an update typically changes a few of the hundreds of rows).
-import { Box } from 'ink';
+import { Box, Text, Transform, useIsScreenReaderEnabled } from 'ink';
 import { memo } from 'react';
-import { Line, Mark, Tok, age, windowAround } from '../components.js';
+import { Line, Mark, Tok, age, useTheme, windowAround } from '../components.js';
 import type { ClusterModel } from '../data/cluster-model.js';
+import { asciiStandIn, restorer } from '../stand-in.js';
 import { groupKind, monitorKind, resourceKind, serverKind } from '../status-kind.js';
 import type { StatusKind, Token } from '../theme.js';
 
@@ -185,7 +186,18 @@ function heading(title: string): TreeRow {
   };
 }
 
-export function TreeView({ rows, selected, height }: { rows: TreeRow[]; selected: number; height: number }) {
+export function TreeView({
+  rows,
+  selected,
+  height,
+  width,
+}: {
+  rows: TreeRow[];
+  selected: number;
+  height: number;
+  /** Columns a row has (undefined: unknown, rows are given to ink as they are). */
+  width?: number;
+}) {
   const shown = windowAround(rows, selected, Math.max(1, height));
   return (
     <Box flexDirection="column">
@@ -195,6 +207,7 @@ export function TreeView({ rows, selected, height }: { rows: TreeRow[]; selected
           depth={row.depth}
           parts={row.parts()}
           selected={shown.start + index === selected}
+          width={width}
         />
       ))}
     </Box>
@@ -205,25 +218,64 @@ interface TreeLineProps {
   depth: number;
   parts: Part[];
   selected: boolean;
+  width: number | undefined;
 }
 
-/** One row; re-rendered only when its text, colours or selection change (the theme comes by context). */
-const TreeLine = memo(function TreeLine({ depth, parts, selected }: TreeLineProps) {
+/**
+ * One row; re-rendered only when its text, colours or selection change (the theme comes by context).
+ * A row that fits goes to ink as its ASCII stand-in (src/console/stand-in.ts: ink measures ASCII
+ * fast) with a transform that puts the real characters back; one that does not fit, or has other
+ * characters, goes as it is, and ink cuts it.
+ */
+const TreeLine = memo(function TreeLine({ depth, parts, selected, width }: TreeLineProps) {
+  const theme = useTheme();
+  // A screen reader gets ink's text without the transform: the row as it is.
+  const reader = useIsScreenReaderEnabled();
+  const indent = '  '.repeat(depth);
+  const texts = parts.map((part) =>
+    typeof part === 'string' ? part : 'mark' in part ? `${theme.symbols[part.mark]} ${part.text}` : part.text,
+  );
+  const text = indent + texts.join('');
+  const ascii = !reader && width !== undefined && text.length <= width ? asciiStandIn(text) : undefined;
+  if (ascii === undefined)
+    return (
+      <Line selected={selected}>
+        {indent}
+        {parts.map((part, index) =>
+          typeof part === 'string' ? (
+            part
+          ) : 'mark' in part ? (
+            <Mark key={index} kind={part.mark} word={part.text} />
+          ) : (
+            <Tok key={index} token={part.token} bold={part.bold}>
+              {part.text}
+            </Tok>
+          ),
+        )}
+      </Line>
+    );
+  // The same elements as above (Mark and Tok are a coloured Text), with the stand-in's text.
+  let at = indent.length;
+  const standIns = texts.map((part) => ascii.slice(at, (at += part.length)));
   return (
-    <Line selected={selected}>
-      {'  '.repeat(depth)}
-      {parts.map((part, index) =>
-        typeof part === 'string' ? (
-          part
-        ) : 'mark' in part ? (
-          <Mark key={index} kind={part.mark} word={part.text} />
-        ) : (
-          <Tok key={index} token={part.token} bold={part.bold}>
-            {part.text}
-          </Tok>
-        ),
-      )}
-    </Line>
+    <Transform transform={restorer(text)}>
+      <Line selected={selected}>
+        {indent}
+        {parts.map((part, index) =>
+          typeof part === 'string' ? (
+            standIns[index]
+          ) : 'mark' in part ? (
+            <Text key={index} color={theme.color(`status.${part.mark}`)}>
+              {standIns[index]}
+            </Text>
+          ) : (
+            <Tok key={index} token={part.token} bold={part.bold}>
+              {standIns[index]}
+            </Tok>
+          ),
+        )}
+      </Line>
+    </Transform>
   );
 }, sameLine);
 
@@ -231,6 +283,7 @@ function sameLine(a: TreeLineProps, b: TreeLineProps): boolean {
   return (
     a.depth === b.depth &&
     a.selected === b.selected &&
+    a.width === b.width &&
     a.parts.length === b.parts.length &&
     a.parts.every((part, index) => samePart(part, b.parts[index] as Part))
   );
