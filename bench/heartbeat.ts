@@ -1,8 +1,8 @@
 // bench:heartbeat — idle CPU and memory of vigild agents on loopback at 100 ms heartbeats.
 // Starts 3 and then 16 real agents (127.0.0.1 …), waits until they form a cluster, then samples
 // each agent's CPU time and RSS over a quiet window. Target: ≤ 1 % of a core and ≤ 60 MB per agent.
-// Beside them it measures the floor (heartbeat-floor.ts: bare node doing the same timers and
-// datagrams) and splits RSS into private memory and pages shared with every node process (the
+// Beside them it measures the floor (heartbeat-floor.ts, one process per server: bare node doing
+// the same timers and datagrams between as many processes) and splits RSS into private memory and pages shared with every node process (the
 // executable's code), which one agent per server does not multiply.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,17 +63,16 @@ async function allUp(socket: string, servers: number): Promise<boolean> {
   }
 }
 
-/** One cluster size: its agents and, beside them from the same moment, the floor process. */
+/** One cluster size: its agents and, beside them from the same moment, as many floor processes. */
 async function measure(servers: number, basePort: number): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-hb-'));
   const agents: AgentHandle[] = [];
   let measured = false;
-  const floorProcess = spawn(
-    process.execPath,
-    [join(import.meta.dirname, 'heartbeat-floor.js'), String(servers - 1)],
-    {
+  const floorScript = join(import.meta.dirname, 'heartbeat-floor.js');
+  const floors = Array.from({ length: servers }, (_, i) =>
+    spawn(process.execPath, [floorScript, String(i), String(servers), String(basePort + 50)], {
       stdio: 'ignore',
-    },
+    }),
   );
   try {
     const configFile = writeCluster(dir, servers, basePort);
@@ -98,29 +97,32 @@ async function measure(servers: number, basePort: number): Promise<string[]> {
         throw new Error(`${servers} agents did not form a cluster within 30 s (logs in ${dir})`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const floorPid = floorProcess.pid as number;
-    const pids = [...agents.map((a) => a.pid), floorPid];
-    const cpuAll = await cpuPercentOverWindow(pids);
-    const cpu = cpuAll.slice(0, -1);
-    const floorCpu = cpuAll.at(-1) ?? NaN;
-    const rss = agents.map((a) => rssMegabytes(a.pid));
-    const split = agents.map((a) => rssSplitMegabytes(a.pid));
-    const floorSplit = rssSplitMegabytes(floorPid);
-    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    const agentPids = agents.map((a) => a.pid);
+    const floorPids = floors.map((f) => f.pid as number);
+    const cpu = await cpuPercentOverWindow([...agentPids, ...floorPids]);
     measured = true;
     return [
-      `${String(servers).padStart(2)} agents  CPU per agent: mean ${mean(cpu).toFixed(2)} %, max ${Math.max(...cpu).toFixed(2)} % of a core` +
-        `   RSS per agent: mean ${mean(rss).toFixed(1)} MB, max ${Math.max(...rss).toFixed(1)} MB` +
-        ` (private ${mean(split.map((s) => s.anon)).toFixed(1)} MB, file-backed ${mean(split.map((s) => s.file)).toFixed(1)} MB)`,
-      `${String(servers).padStart(2)} floor   bare node, same timers and datagrams: CPU ${floorCpu.toFixed(2)} % of a core` +
-        `   RSS ${rssMegabytes(floorPid).toFixed(1)} MB (private ${floorSplit.anon.toFixed(1)} MB, file-backed ${floorSplit.file.toFixed(1)} MB)`,
+      `${String(servers).padStart(2)} agents  ${usageLine(agentPids, cpu.slice(0, servers))}`,
+      `${String(servers).padStart(2)} floor   bare node, same timers and datagrams: ${usageLine(floorPids, cpu.slice(servers))}`,
     ];
   } finally {
-    floorProcess.kill();
+    for (const floor of floors) floor.kill();
     await Promise.all(agents.map((a) => a.stop(5000)));
     // A failed run keeps its logs for the error message's pointer.
     if (measured) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** CPU share and RSS per process of one kind: mean and max, RSS split into private and file-backed. */
+function usageLine(pids: number[], cpu: number[]): string {
+  const rss = pids.map((pid) => rssMegabytes(pid));
+  const split = pids.map((pid) => rssSplitMegabytes(pid));
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  return (
+    `CPU per process: mean ${mean(cpu).toFixed(2)} %, max ${Math.max(...cpu).toFixed(2)} % of a core` +
+    `   RSS: mean ${mean(rss).toFixed(1)} MB, max ${Math.max(...rss).toFixed(1)} MB` +
+    ` (private ${mean(split.map((s) => s.anon)).toFixed(1)} MB, file-backed ${mean(split.map((s) => s.file)).toFixed(1)} MB)`
+  );
 }
 
 /** After the warm-up, each process's CPU share (% of a core) over the window. */
