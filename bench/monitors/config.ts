@@ -38,13 +38,7 @@ export function writeBenchConfig(dir: string, mix: MonitorMix, targets: Targets,
     })),
   ];
   const config = {
-    cluster: {
-      name: 'monbench',
-      keyFile,
-      heartbeatPort: basePort,
-      peerPort: basePort + 1,
-      sshPort: basePort + 2,
-    },
+    cluster: { name: 'monbench', keyFile, heartbeatPort: basePort, peerPort: basePort + 1 },
     servers: [{ name: 's1', lan: ['127.0.0.1'] }],
     groups: [{ name: 'idle', resources: [{ name: 'noop', type: 'exec', start: 'true' }] }],
     monitors,

@@ -27,7 +27,7 @@ const mixed: MonitorMix = {
 const perType = process.env.BENCH_PER_TYPE === '1';
 /** BENCH_CPU_PROF=DIR: the agent writes a CPU profile (node --cpu-prof) there when it stops. */
 const profileDir = process.env.BENCH_CPU_PROF;
-/** Ports 46300 … 46999 belong to this bench: agent 46300/46301 (SSH 46302), targets 46310 and 46320. */
+/** Ports 46300 … 46999 belong to this bench: agent 46300/46301, targets 46310 and 46320. */
 const BASE_PORT = Number(process.env.BENCH_BASE_PORT ?? 46300);
 const AGENT_PORT = BASE_PORT;
 const TCP_PORT = BASE_PORT + 10;
@@ -103,7 +103,11 @@ async function measure(label: string, mix: MonitorMix, targets: Targets): Promis
         logFile: join(dir, 's1.log'),
         outputFile: join(dir, 's1.out'),
       },
-      profileDir === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] },
+      {
+        // No SSH endpoint: it does not take part, and its fixed port could be held by another agent.
+        extraArgs: ['--no-ssh'],
+        ...(profileDir === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
+      },
     );
     await waitReady(socket, agent, dir);
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS)); // let start-up work settle
