@@ -138,7 +138,10 @@ export function httpOnce(request: HttpRequest, signal: AbortSignal): Promise<Htt
         finish(failure('socket hang up', 'ECONNRESET'));
       }
     });
-    socket.on('close', () => finish(failure('socket hang up', 'ECONNRESET')));
+    // Usually after the answer was taken: an Error (and its stack) only when it is still awaited.
+    socket.on('close', () => {
+      if (!settled) finish(failure('socket hang up', 'ECONNRESET'));
+    });
   });
 }
 
