@@ -14,6 +14,7 @@
 // are killed, and the next command starts a new spawner.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from '../agent/logger.js';
 import { LineSplitter, RecentLines } from './lines.js';
 import {
   describeExit,
@@ -79,6 +80,7 @@ export class ScriptSpawner {
   private stuck: string | undefined;
   /** Runs sweep() while commands are pending. */
   private sweeper: NodeJS.Timeout | undefined;
+  private logger: Logger | undefined;
 
   constructor(private readonly options: ScriptSpawnerOptions = {}) {
     this.guard = options.guard;
@@ -92,6 +94,11 @@ export class ScriptSpawner {
   /** Sets the dead-man guard (the shared spawner exists before the agent has made its reaper). */
   setGuard(guard: GroupGuard): void {
     this.guard = guard;
+  }
+
+  /** Where the spawner's death or replacement is told (the agent's log). */
+  setLogger(logger: Logger): void {
+    this.logger = logger;
   }
 
   /** Runs `command` to completion like runCommand; never throws. */
@@ -211,6 +218,8 @@ export class ScriptSpawner {
     const why = `the script spawner (pid ${child.pid}) ${how}${last ? ` (${last.trim()})` : ''}`;
     const orphans = [...this.pending.values()];
     this.pending.clear();
+    if (!this.closed)
+      this.logger?.warn('script-spawner-died', { pid: child.pid, why, checks: orphans.length });
     for (const pending of orphans) {
       pending.started(pending.pid);
       const pid = pending.pid;
