@@ -1,12 +1,13 @@
 // The http check's own HTTP/1.1 client against a raw TCP server that answers with canned bytes: the
 // request it sends, interim 1xx answers, chunked and length-delimited bodies, broken answers.
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { httpOnce, requestText, type HttpResponse } from '../../../src/monitors/http-client.js';
 
-const PORT = 51150;
 let server: Server;
+/** A port the kernel picks: a fixed one in the ephemeral range can be held by any outgoing connection. */
+let port = 0;
 /** What the server answers to the next request, and the request it received. */
 let answer: (socket: Socket) => void = (socket) => socket.end();
 let lastRequest = '';
@@ -19,12 +20,13 @@ before(async () => {
       answer(socket);
     });
   });
-  await new Promise<void>((resolve) => server.listen(PORT, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
 });
 after(() => server.close());
 
 function get(path: string, readBody: boolean, maxBodyBytes = 1024 * 1024): Promise<HttpResponse> {
-  const url = new URL(`http://127.0.0.1:${PORT}${path}`);
+  const url = new URL(`http://127.0.0.1:${port}${path}`);
   return httpOnce(
     { url, method: 'GET', readBody, maxBodyBytes, tlsVerify: true },
     new AbortController().signal,
@@ -86,7 +88,7 @@ test('broken answers fail with clear errors', async () => {
 test('the signal aborts a request that gets no answer', async () => {
   answer = () => {};
   const abort = new AbortController();
-  const url = new URL(`http://127.0.0.1:${PORT}/`);
+  const url = new URL(`http://127.0.0.1:${port}/`);
   const pending = httpOnce(
     { url, method: 'GET', readBody: false, maxBodyBytes: 1, tlsVerify: true },
     abort.signal,
