@@ -103,7 +103,11 @@ async function measure(label: string, mix: MonitorMix, targets: Targets): Promis
         logFile: join(dir, 's1.log'),
         outputFile: join(dir, 's1.out'),
       },
-      profileDir === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] },
+      {
+        // No SSH endpoint: it does not take part, and its fixed port could be held by another agent.
+        extraArgs: ['--no-ssh'],
+        ...(profileDir === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
+      },
     );
     await waitReady(socket, agent, dir);
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS)); // let start-up work settle

@@ -103,6 +103,7 @@ async function main(): Promise<void> {
   const reaper = new DeadmanReaper();
   const processes = new ProcessTable(reaper);
   scriptSpawner.setGuard(reaper);
+  scriptSpawner.setLogger(logger);
   const resources = new ResourceRunner(model, self, stateDir, logger, processes);
   const engineState = readJson<{ active?: Record<string, number> } | null>(
     join(stateDir, 'engine.json'),

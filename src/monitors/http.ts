@@ -1,11 +1,10 @@
 // http: a request to `url` answers with the expected status (any 2xx or 3xx unless `expectStatus` is
-// given) and, optionally, a body matching `body`. node:http/https directly, so TLS options are exact:
-// the certificate is verified unless `tlsVerify: false`, against the system CAs or `caFile`.
+// given) and, optionally, a body matching `body`. The request is http-client.ts's, on a net or tls
+// socket: the certificate is verified unless `tlsVerify: false`, against the system CAs or `caFile`.
 import { readFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { MonitorModel } from '../engine/model.js';
 import type { CheckResult, MonitorDriver } from './driver.js';
+import { httpOnce } from './http-client.js';
 import { describeNetError, elapsed, oneLine } from './net-errors.js';
 
 /** Body bytes read for matching at most; the rest is not downloaded. */
@@ -34,7 +33,11 @@ export function createHttpMonitor(monitor: MonitorModel): MonitorDriver {
       }
       let response: { status: number; text: string };
       try {
-        response = await fetchOnce(url, method, body !== undefined, ctx.signal, { ca, tlsVerify });
+        const readBody = body !== undefined;
+        response = await httpOnce(
+          { url, method, readBody, maxBodyBytes: MAX_BODY_BYTES, ca, tlsVerify },
+          ctx.signal,
+        );
       } catch (error) {
         const aborted = ctx.signal.aborted;
         const why = aborted ? `timed out after ${elapsed(began)} ms` : describeNetError(error);
@@ -61,53 +64,4 @@ export function displayUrl(url: URL): string {
   copy.username = '';
   copy.password = '';
   return copy.toString();
-}
-
-interface TlsOptions {
-  ca: Buffer | undefined;
-  tlsVerify: boolean;
-}
-
-function fetchOnce(
-  url: URL,
-  method: string,
-  readBody: boolean,
-  signal: AbortSignal,
-  tls: TlsOptions,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const options = { method, signal, headers: { 'user-agent': 'vigil-monitor', connection: 'close' } };
-    const onResponse = (response: IncomingMessage) => {
-      const status = response.statusCode ?? 0;
-      if (!readBody) {
-        response.resume();
-        resolve({ status, text: '' });
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        if (size < MAX_BODY_BYTES) chunks.push(chunk);
-        size += chunk.length;
-        if (size >= MAX_BODY_BYTES) response.destroy(); // enough to match on; do not download the rest
-      });
-      const done = () =>
-        signal.aborted
-          ? reject(new Error('aborted'))
-          : resolve({ status, text: Buffer.concat(chunks).toString('utf8') });
-      response.on('end', done);
-      response.on('close', done);
-      response.on('error', reject);
-    };
-    const request =
-      url.protocol === 'https:'
-        ? httpsRequest(
-            url,
-            { ...options, ca: tls.ca, rejectUnauthorized: tls.tlsVerify, agent: false },
-            onResponse,
-          )
-        : httpRequest(url, { ...options, agent: false }, onResponse);
-    request.on('error', reject);
-    request.end();
-  });
 }

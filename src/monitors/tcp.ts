@@ -44,6 +44,9 @@ export function createTcpMonitor(monitor: MonitorModel): MonitorDriver {
           if (send !== undefined) socket.write(send, () => (expect === undefined ? accepted() : undefined));
           else if (expect === undefined) accepted();
         });
+        // A bare connection check reads nothing: without a 'data' listener the socket never starts
+        // reading, which spares it work at each of hundreds of checks a second.
+        if (send === undefined && expect === undefined) return;
         socket.on('data', (chunk: Buffer) => {
           if (reply.length < MAX_REPLY_BYTES) reply += chunk.toString('utf8');
           if (expect?.test(reply))

@@ -7,11 +7,14 @@
 // the group and SIGKILLs it after the grace time, an abort SIGKILLs it, the exit code or signal and
 // the last output lines come back. The agent signals the groups itself; the spawner only starts them
 // and reports their exit. Groups never outlive the agent: the spawner kills those still running when
-// its stdin ends (the agent exited or was killed), and each running group is also given to the
-// dead-man reaper once its pid is known. When the spawner dies, the checks it was running fail with
-// a detail that says so, their groups are killed, and the next command starts a new spawner.
+// its stdin ends (the agent exited or was killed), and a group still running GUARD_AFTER_MS after its
+// start is also given to the dead-man reaper (most checks end long before: guarding each one would
+// cost two more writes per check, for a kill -9 of agent and spawner together in those moments).
+// When the spawner dies, the checks it was running fail with a detail that says so, their groups
+// are killed, and the next command starts a new spawner.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from '../agent/logger.js';
 import { LineSplitter, RecentLines } from './lines.js';
 import {
   describeExit,
@@ -35,6 +38,10 @@ const KILL_WAIT_MS = 5000;
  * (stopped, or its loop wedged) and is replaced, so that no check waits for it for ever.
  */
 const STUCK_AFTER_MS = KILL_WAIT_MS + 1000;
+/** A command still running this long is given to the dead-man reaper. */
+const GUARD_AFTER_MS = 250;
+/** How often running commands are looked at while there are any (guarding, the stuck deadline). */
+const SWEEP_MS = 250;
 
 export interface SpawnerRunOptions extends Pick<RunOptions, 'timeoutMs' | 'graceMs' | 'abort'> {
   /** Added to the agent's environment (which the spawner inherits). */
@@ -43,6 +50,11 @@ export interface SpawnerRunOptions extends Pick<RunOptions, 'timeoutMs' | 'grace
 
 interface Pending {
   pid?: number;
+  /** performance.now() at the request, and when the spawner counts as stuck without an answer. */
+  began: number;
+  stuckAt: number;
+  /** Given to the dead-man reaper (see GUARD_AFTER_MS). */
+  guarded: boolean;
   lines: string[];
   started(pid: number | undefined): void;
   ended(exit: ProcessExit & { error?: string }): void;
@@ -66,6 +78,9 @@ export class ScriptSpawner {
   private guard: GroupGuard | undefined;
   /** Why the running spawner was killed by us, if it was. */
   private stuck: string | undefined;
+  /** Runs sweep() while commands are pending. */
+  private sweeper: NodeJS.Timeout | undefined;
+  private logger: Logger | undefined;
 
   constructor(private readonly options: ScriptSpawnerOptions = {}) {
     this.guard = options.guard;
@@ -81,6 +96,11 @@ export class ScriptSpawner {
     this.guard = guard;
   }
 
+  /** Where the spawner's death or replacement is told (the agent's log). */
+  setLogger(logger: Logger): void {
+    this.logger = logger;
+  }
+
   /** Runs `command` to completion like runCommand; never throws. */
   async run(command: string, options: SpawnerRunOptions): Promise<CommandResult> {
     const child = options.abort?.aborted ? undefined : this.started();
@@ -90,19 +110,16 @@ export class ScriptSpawner {
     }
     const began = performance.now();
     const id = this.nextId++;
-    const pending: Partial<Pending> & { lines: string[] } = { lines: [] };
+    const stuckAt =
+      began + options.timeoutMs + options.graceMs + (this.options.stuckAfterMs ?? STUCK_AFTER_MS);
+    const pending: Partial<Pending> & { lines: string[] } = { lines: [], began, stuckAt, guarded: false };
     const pid = new Promise<number | undefined>((resolve) => (pending.started = resolve));
     const exited = new Promise<ProcessExit & { error?: string }>((resolve) => (pending.ended = resolve));
     this.pending.set(id, pending as Pending);
     this.holdAgent();
     const request: RunRequest = { id, command, ...(options.env ? { env: options.env } : {}) };
     child.stdin?.write(`${JSON.stringify(request)}\n`);
-    const stuck = setTimeout(
-      () => this.replace(child, `did not answer within ${Math.round(performance.now() - began)} ms`),
-      options.timeoutMs + options.graceMs + (this.options.stuckAfterMs ?? STUCK_AFTER_MS),
-    );
-    stuck.unref();
-    void exited.then(() => clearTimeout(stuck));
+    this.sweeper ??= setInterval(() => this.sweep(), SWEEP_MS).unref();
     return superviseRun({ pid, exited, lastLines: () => pending.lines }, options, began);
   }
 
@@ -147,21 +164,40 @@ export class ScriptSpawner {
     }
     const pending = this.pending.get(message.id);
     if (pending === undefined) return;
-    if ('pid' in message) {
+    if ('exit' in message) {
+      this.pending.delete(message.id);
+      pending.lines = message.lines;
+      if (pending.guarded && pending.pid !== undefined) this.guard?.release(pending.pid);
+      pending.ended(message.exit);
+    } else if ('pid' in message) {
       pending.pid = message.pid;
-      this.guard?.guard(message.pid);
       pending.started(message.pid);
-    } else if ('error' in message) {
+    } else {
       this.pending.delete(message.id);
       pending.started(undefined);
       pending.ended({ code: null, signal: null, error: message.error });
-    } else {
-      this.pending.delete(message.id);
-      pending.lines = message.lines;
-      if (pending.pid !== undefined) this.guard?.release(pending.pid);
-      pending.ended(message.exit);
     }
     this.holdAgent();
+  }
+
+  /** Guards the commands that have run a while, and replaces a spawner past a command's stuck time. */
+  private sweep(): void {
+    const now = performance.now();
+    if (this.pending.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+      return;
+    }
+    let stuck: Pending | undefined;
+    for (const pending of this.pending.values()) {
+      if (!pending.guarded && pending.pid !== undefined && now - pending.began >= GUARD_AFTER_MS) {
+        pending.guarded = true;
+        this.guard?.guard(pending.pid);
+      }
+      if (now >= pending.stuckAt) stuck ??= pending;
+    }
+    if (stuck !== undefined && this.child !== undefined && this.stuck === undefined)
+      this.replace(this.child, `did not answer within ${Math.round(now - stuck.began)} ms`);
   }
 
   /** Kills a spawner that stopped answering; its 'close' fails the checks it had. */
@@ -182,6 +218,8 @@ export class ScriptSpawner {
     const why = `the script spawner (pid ${child.pid}) ${how}${last ? ` (${last.trim()})` : ''}`;
     const orphans = [...this.pending.values()];
     this.pending.clear();
+    if (!this.closed)
+      this.logger?.warn('script-spawner-died', { pid: child.pid, why, checks: orphans.length });
     for (const pending of orphans) {
       pending.started(pending.pid);
       const pid = pending.pid;
@@ -190,7 +228,7 @@ export class ScriptSpawner {
         continue;
       }
       void killGroup(pid, KILL_WAIT_MS).then(() => {
-        this.guard?.release(pid);
+        if (pending.guarded) this.guard?.release(pid);
         const error = `was killed with its process group because ${why}`;
         pending.ended({ code: null, signal: null, error });
       });

@@ -12,6 +12,21 @@ process.title = 'vigild-spawner';
 /** Groups whose leader has not exited yet. */
 const running = new Map<number, ProcessGroup>();
 
+/** The environment for each distinct set of additions (one per monitor): built once, not per start. */
+const environments = new Map<string, NodeJS.ProcessEnv>();
+const MAX_ENVIRONMENTS = 10_000;
+
+function environment(extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
+  const key = extra === undefined ? '' : JSON.stringify(extra);
+  let env = environments.get(key);
+  if (env === undefined) {
+    if (environments.size >= MAX_ENVIRONMENTS) environments.clear();
+    env = { ...process.env, ...extra };
+    environments.set(key, env);
+  }
+  return env;
+}
+
 function answer(message: SpawnerAnswer): void {
   process.stdout.write(`${JSON.stringify(message)}\n`);
 }
@@ -19,7 +34,7 @@ function answer(message: SpawnerAnswer): void {
 function run(request: RunRequest): void {
   let group: ProcessGroup;
   try {
-    group = ProcessGroup.spawn(request.command, { env: { ...process.env, ...request.env } });
+    group = ProcessGroup.spawn(request.command, { env: environment(request.env) });
   } catch (error) {
     answer({ id: request.id, error: (error as Error).message });
     return;

@@ -125,3 +125,30 @@ test('monitor reset makes a server a stable failover target again', () => {
     'after the reset s2, first in the policy, is stable again',
   );
 });
+
+test('an ok result on an ok monitor is routine: no outputs; the next failure still counts at once', () => {
+  const watcher: MonitorModel = {
+    ...monitor,
+    timing: 'always',
+    recovery: { ...monitor.recovery, reactivate: 0, failover: 0, final: 'none' },
+  };
+  const h = new Harness(model(2, { monitors: [watcher] }));
+  assert.ok(h.runUntil(onlineOn(h, 's1'), 10_000));
+  h.monitorResult('s1', 'app-check', true);
+  assert.equal(h.view('s1').monitors[0]?.state, 'ok');
+  const before = h.outputs.length;
+  for (let i = 0; i < 5; i++) {
+    h.now += 5; // results between ticks, as in an agent
+    h.monitorResult('s1', 'app-check', true);
+  }
+  assert.deepEqual(
+    h.outputs.slice(before).map((o) => o.output.type),
+    [],
+    'routine results must not evaluate or send',
+  );
+  h.monitorResult('s1', 'app-check', false);
+  assert.equal(h.view('s1').monitors[0]?.state, 'error');
+  assert.equal(alertsOf(h, 's1', 'monitor-error'), 1);
+  h.monitorResult('s1', 'app-check', true);
+  assert.equal(alertsOf(h, 's1', 'monitor-recovered'), 1);
+});
