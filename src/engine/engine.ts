@@ -79,6 +79,8 @@ export class Engine {
   private npFacts: NpFacts = {};
   /** Since when this server holds the disk or witness lease, as far as its facts say. */
   private leaseHeldSince: number | null = null;
+  /** Since when partition resolution has been won by the com method (see comReady). */
+  private comWinSince: number | null = null;
   private npResolving = false;
   private npRecordedBasis: NpDecision['basis'] = 'none';
   private upPeers = new Set<string>();
@@ -676,7 +678,10 @@ export class Engine {
           });
     this.npDecision = decision;
     this.trackLease(decision);
-    const quorate = decision.verdict === 'win' && (decision.leaseHolder !== this.self || this.leaseReady());
+    const quorate =
+      decision.verdict === 'win' &&
+      (decision.leaseHolder !== this.self || this.leaseReady()) &&
+      (decision.basis !== 'com' || this.comReady());
     // Record a decision when its verdict or what it rests on changes.
     const verdict = decision.verdict === 'pending' ? 'none' : decision.verdict;
     const basisChanged = decision.basis !== this.npRecordedBasis;
@@ -724,6 +729,21 @@ export class Engine {
   private trackLease(decision: NpDecision): void {
     if (decision.basis === 'lease' && decision.leaseHolder === this.self) this.leaseHeldSince ??= this.now;
     else this.leaseHeldSince = null;
+    if (decision.verdict === 'win' && decision.basis === 'com') this.comWinSince ??= this.now;
+    else this.comWinSince = null;
+  }
+
+  /**
+   * A com win counts for claims only once the peer has had time to ask the serial line itself (its
+   * shell asks every interval while it resolves) and to fence: it may have won earlier by a later
+   * method (a disk lease taken while the serial line was silent) and still hold groups. Without
+   * this wait both would run them (simulator seed 1198 on 2 servers).
+   */
+  private comReady(): boolean {
+    return (
+      this.comWinSince !== null &&
+      this.now - this.comWinSince >= 2 * this.timing.heartbeatIntervalMs + this.timing.fenceDeadlineMs
+    );
   }
 
   /**
@@ -852,7 +872,7 @@ export class Engine {
     }
     epoch += 1;
     const decision = decideGrant(this.grantContext(group), this.self, epoch);
-    if (!decision.grant) {
+    if (!decision.grant || this.outOfContactMayRun().length > 0) {
       this.retryAt.set(group, this.now + this.timing.heartbeatIntervalMs);
       return;
     }
@@ -868,6 +888,24 @@ export class Engine {
     this.log('debug', 'claim', { group, epoch });
     this.send('*', { kind: 'claim', group, epoch, incarnation: this.incarnation });
     if (claimQuorum(claim.grants, this.servers, this.npDecision)) this.winClaim(group, claim);
+  }
+
+  /**
+   * Servers out of contact that may still run groups, when this side's claims do not need a
+   * majority's grants (a lease, com or ping win). Such a server may have claimed under another basis
+   * a moment before contact was lost (all servers in contact, or a majority), and its last report
+   * here can be older than that claim: no grant of ours stops it, so a claim waits until it has
+   * been silent long enough to have noticed, resolved and fenced (simulator seed 11330 on 3 servers:
+   * a witness lease taken while another server ran the group under an all-in-contact claim).
+   */
+  private outOfContactMayRun(): string[] {
+    const basis = this.npDecision.basis;
+    if (basis === 'all' || basis === 'majority') return [];
+    const mutual = new Set(this.membership.mutualPeers(this.now));
+    return this.servers.filter(
+      (server) =>
+        server !== this.self && !mutual.has(server) && !this.membership.presumedFenced(server, this.now),
+    );
   }
 
   private reconcileGroups(): void {
