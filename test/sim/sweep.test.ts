@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { sweep } from '../../src/sim/sweep.js';
 import { formatViolation } from '../../src/sim/report.js';
 
-const count = 2001;
+const count = 10_001;
 
 test(`random sweep: ${count} schedules over 2, 3 and 5 servers, no violation`, async (t) => {
   const jobs = Math.max(2, Math.min(4, availableParallelism()));

@@ -78,6 +78,8 @@ test('one bundle: whole logs and status of every server, redacted config, merged
   );
   cluster.startAgent('s3');
   await cluster.healthy(30_000);
+  // s2 collects from s3 over its peer channel, which reconnects after s3's restart on its own time.
+  await cluster.peersConnected(30_000);
   await waitFor('s3 has the alerts of the others', async () => (await alertsOf('s3')).length >= 2, 15_000);
   const expectedIds = new Set(
     (await Promise.all(['s1', 's2', 's3'].map(alertsOf))).flat().map((alert) => alert.id),
