@@ -677,7 +677,7 @@ export class Engine {
               mutual.find((peer) => this.membership.report(peer, this.now)?.lease === true) ?? null,
           });
     this.npDecision = decision;
-    this.trackLease(decision);
+    this.trackWinReadiness(decision);
     const quorate =
       decision.verdict === 'win' &&
       (decision.leaseHolder !== this.self || this.leaseReady()) &&
@@ -726,7 +726,8 @@ export class Engine {
     this.emit({ type: 'np-resolve', active: resolving, holding });
   }
 
-  private trackLease(decision: NpDecision): void {
+  /** Since when the lease is held, and since when com has won: both count for claims only later. */
+  private trackWinReadiness(decision: NpDecision): void {
     if (decision.basis === 'lease' && decision.leaseHolder === this.self) this.leaseHeldSince ??= this.now;
     else this.leaseHeldSince = null;
     if (decision.verdict === 'win' && decision.basis === 'com') this.comWinSince ??= this.now;
