@@ -4,7 +4,7 @@
 // only the rows whose text changed (an update typically changes a few of the hundreds of rows).
 import { Box, Text, Transform, useIsScreenReaderEnabled } from 'ink';
 import { memo } from 'react';
-import { Line, Mark, Tok, age, useTheme, windowAround } from '../components.js';
+import { Line, Tok, age, useTheme, windowAround } from '../components.js';
 import type { ClusterModel } from '../data/cluster-model.js';
 import { asciiStandIn, restorer } from '../stand-in.js';
 import { groupKind, monitorKind, resourceKind, serverKind } from '../status-kind.js';
@@ -237,46 +237,29 @@ const TreeLine = memo(function TreeLine({ depth, parts, selected, width }: TreeL
   );
   const text = indent + texts.join('');
   const ascii = !reader && width !== undefined && text.length <= width ? asciiStandIn(text) : undefined;
-  if (ascii === undefined)
-    return (
-      <Line selected={selected}>
-        {indent}
-        {parts.map((part, index) =>
-          typeof part === 'string' ? (
-            part
-          ) : 'mark' in part ? (
-            <Mark key={index} kind={part.mark} word={part.text} />
-          ) : (
-            <Tok key={index} token={part.token} bold={part.bold}>
-              {part.text}
-            </Tok>
-          ),
-        )}
-      </Line>
-    );
-  // The same elements as above (Mark and Tok are a coloured Text), with the stand-in's text.
+  // Each part's text as ink gets it: its stand-in, or the part itself. A mark is a coloured Text of
+  // its symbol and word, as <Mark> draws it.
   let at = indent.length;
-  const standIns = texts.map((part) => ascii.slice(at, (at += part.length)));
-  return (
-    <Transform transform={restorer(text)}>
-      <Line selected={selected}>
-        {indent}
-        {parts.map((part, index) =>
-          typeof part === 'string' ? (
-            standIns[index]
-          ) : 'mark' in part ? (
-            <Text key={index} color={theme.color(`status.${part.mark}`)}>
-              {standIns[index]}
-            </Text>
-          ) : (
-            <Tok key={index} token={part.token} bold={part.bold}>
-              {standIns[index]}
-            </Tok>
-          ),
-        )}
-      </Line>
-    </Transform>
+  const given = ascii === undefined ? texts : texts.map((part) => ascii.slice(at, (at += part.length)));
+  const line = (
+    <Line selected={selected}>
+      {indent}
+      {parts.map((part, index) =>
+        typeof part === 'string' ? (
+          given[index]
+        ) : 'mark' in part ? (
+          <Text key={index} color={theme.color(`status.${part.mark}`)}>
+            {given[index]}
+          </Text>
+        ) : (
+          <Tok key={index} token={part.token} bold={part.bold}>
+            {given[index]}
+          </Tok>
+        ),
+      )}
+    </Line>
   );
+  return ascii === undefined ? line : <Transform transform={restorer(text)}>{line}</Transform>;
 }, sameLine);
 
 function sameLine(a: TreeLineProps, b: TreeLineProps): boolean {
