@@ -7,15 +7,24 @@ export type Rendered = ReturnType<typeof render>;
 /** One turn of the event loop: ink handles one key per input event, React renders after it. */
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-/** Waits until the screen satisfies `check` (generous deadline: the machine may be loaded). */
-export async function until(app: Rendered, check: (frame: string) => boolean, what: string): Promise<string> {
+/** Waits until `check` holds (generous deadline: the machine may be loaded); `shown` says what was seen. */
+export async function waitUntil(check: () => boolean, what: string, shown = () => ''): Promise<void> {
   const end = Date.now() + 10_000;
-  for (;;) {
-    const frame = app.lastFrame() ?? '';
-    if (check(frame)) return frame;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; screen:\n${frame}`);
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${shown()}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** Waits until the screen satisfies `check`. */
+export async function until(app: Rendered, check: (frame: string) => boolean, what: string): Promise<string> {
+  const frame = () => app.lastFrame() ?? '';
+  await waitUntil(
+    () => check(frame()),
+    what,
+    () => `; screen:\n${frame()}`,
+  );
+  return frame();
 }
 
 export const shows = (app: Rendered, pattern: RegExp) => until(app, (f) => pattern.test(f), `${pattern}`);

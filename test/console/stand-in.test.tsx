@@ -15,6 +15,7 @@ import { asciiStandIn, restorer } from '../../src/console/stand-in.js';
 import { loadTheme, themeNames } from '../../src/console/theme.js';
 import { TreeView, treeRows } from '../../src/console/views/tree.js';
 import { degraded, healthy, node, partitioned, snapshot } from './fixtures.js';
+import { shows, waitUntil } from './screen.js';
 
 test('stand-ins: only known one-column characters, restored around escape sequences', () => {
   assert.equal(asciiStandIn('web ✔ ok · 1/3 → stop'), 'web ? ok ? 1/3 ? stop');
@@ -98,7 +99,7 @@ test('after a resize the rows follow the new width: cut by ink, no stand-ins sho
     patchConsole: false,
   });
   try {
-    await until(() => /web-pid .*→ stop group/.test(terminal.frame), 'the tree');
+    await waitUntil(() => /web-pid .*→ stop group/.test(terminal.frame), 'the tree');
     terminal.columns = 50;
     terminal.emit('resize');
     const fits = () => {
@@ -106,7 +107,7 @@ test('after a resize the rows follow the new width: cut by ink, no stand-ins sho
       const lines = terminal.frame.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
       return lines.every((line) => line.length <= 50) && lines.some((line) => /web-pid +✔ ok .*…/.test(line));
     };
-    await until(fits, 'the tree cut to 50 columns');
+    await waitUntil(fits, 'the tree cut to 50 columns');
     assert.doesNotMatch(terminal.frame, /\? ok/);
   } finally {
     app.unmount();
@@ -127,19 +128,11 @@ function keyboard() {
   });
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 test('a screen reader reads the rows as they are (ink leaves out transforms for it)', async () => {
   process.env.INK_SCREEN_READER = 'true';
   try {
     const app = render(<App store={new StaticStore(healthy())} theme={loadTheme({ env: {} }).theme} />);
-    await until(() => /web-pid/.test(app.lastFrame() ?? ''), 'the tree');
+    await shows(app, /web-pid/);
     assert.match(
       app.lastFrame() ?? '',
       /web-pid +✔ ok +pid · last ok 3s ago · reactivate 1\/3 · failover 0\/1 → stop group/,
